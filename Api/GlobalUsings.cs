@@ -1,0 +1,2 @@
+global using Microsoft.AspNetCore.Mvc;
+global using Orleans;

@@ -1,0 +1,13 @@
+namespace BetterData.Api.Management;
+
+public static class ManagementApi
+{
+    public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder) => builder;
+
+    /// <summary>Every <c>/api</c> route. Tenant routes live under <c>/api/tenants/{tenant}</c> and need that tenant's key or the admin key.</summary>
+    public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
+    {
+        app.MapTenantsApi();
+        return app;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using BetterData.Grains.Hosting.Auth;
+using BetterData.Grains.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BetterData.Api.Management;
+
+public static partial class TenantsApi
+{
+    public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/tenants").WithTags("Tenants").RequireAuthorization(AuthNames.AdminPolicy);
+        admin.MapPost("/", CreateAsync).WithSummary("Create a tenant (admin). The API key is returned once.");
+
+        var tenant = TenantGroup(app);
+        tenant.MapGet("/", GetAsync).WithSummary("The tenant.");
+        return tenant;
+    }
+
+    /// <summary>The group every tenant-scoped area maps onto: <c>/api/tenants/{tenant}</c>, tenant key or admin key.</summary>
+    public static RouteGroupBuilder TenantGroup(IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/tenants/{tenant}").WithTags("Tenants").RequireAuthorization(AuthNames.TenantPolicy);
+
+    private static async Task<Results<Created<CreatedTenant>, ValidationProblem, Conflict<ProblemDetails>>> CreateAsync(
+        CreateTenant request, IGrainFactory grains)
+    {
+        var id = string.IsNullOrWhiteSpace(request.Id) ? "t_" + Guid.NewGuid().ToString("N")[..16] : request.Id;
+        var errors = new Dictionary<string, string[]>();
+        if (!TenantId().IsMatch(id))
+        {
+            errors["id"] = ["A tenant id is 1-64 characters of a-z, 0-9, '-' and '_', starting with a letter or digit."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        {
+            errors["name"] = ["A name of 1-200 characters is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var key = ApiKeys.NewTenantKey(id);
+        if (!await grains.GetGrain<ITenantGrain>(id).CreateAsync(request.Name!.Trim(), ApiKeys.Hash(key)))
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Tenant exists",
+                Detail = $"A tenant with id '{id}' already exists.",
+            });
+        }
+
+        return TypedResults.Created($"/api/tenants/{id}", new CreatedTenant(id, request.Name.Trim(), key));
+    }
+
+    private static async Task<Results<Ok<TenantInfo>, NotFound>> GetAsync(string tenant, IGrainFactory grains) =>
+        await grains.GetGrain<ITenantGrain>(tenant).GetAsync() is { } info ? TypedResults.Ok(info) : TypedResults.NotFound();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex TenantId();
+}
+
+public sealed record CreateTenant(string? Name, string? Id);
+
+/// <summary>The new tenant and its API key. The key is shown only here; only its hash is stored.</summary>
+public sealed record CreatedTenant(string Id, string Name, string ApiKey);

@@ -1,0 +1,24 @@
+namespace BetterData.Grains.Events;
+
+/// <summary>
+/// The one way an event leaves the platform (key: tenant id). The management API and every internal
+/// producer (billing, commerce, demand signals, imports) publish through it; it stores the message,
+/// fans it out to the tenant's matching endpoints and answers once that is durable.
+/// </summary>
+public interface ITenantEventsGrain : IGrainWithStringKey
+{
+    Task<PublishResult> PublishAsync(PublishRequest request);
+}
+
+/// <summary>An event to publish. <paramref name="DataJson"/> is the JSON text of the event's <c>data</c>.</summary>
+[GenerateSerializer, Immutable, Alias("publish-request")]
+public sealed record PublishRequest(
+    [property: Id(0)] string Type,
+    [property: Id(1)] string DataJson,
+    [property: Id(2)] string? IdempotencyKey);
+
+[GenerateSerializer, Immutable, Alias("publish-result")]
+public sealed record PublishResult(
+    [property: Id(0)] string MessageId,
+    [property: Id(1)] bool Duplicate,
+    [property: Id(2)] int Deliveries);

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BetterData.Grains.Signing;
+
+/// <summary>
+/// Standard Webhooks (v1.0.0): <c>webhook-signature: v1,&lt;base64 HMAC-SHA256("id.timestamp.body")&gt;</c>, one
+/// space-separated entry per active secret; secrets are <c>whsec_</c> + base64 of the key bytes.
+/// </summary>
+public static class StandardWebhookSignature
+{
+    public const string IdHeader = "webhook-id";
+    public const string TimestampHeader = "webhook-timestamp";
+    public const string SignatureHeader = "webhook-signature";
+    private const string SecretPrefix = "whsec_";
+
+    /// <summary>A new secret: <c>whsec_</c> + base64 of 32 random bytes.</summary>
+    public static string NewSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public static byte[] SecretBytes(string secret) =>
+        Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
+
+    public static string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body, IEnumerable<byte[]> secrets)
+    {
+        var signatures = new List<string>();
+        foreach (var secret in secrets)
+        {
+            signatures.Add("v1," + Convert.ToBase64String(Compute(secret, messageId, timestamp, body)));
+        }
+
+        return string.Join(' ', signatures);
+    }
+
+    public static byte[] Compute(byte[] secret, string messageId, long timestamp, ReadOnlySpan<byte> body)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
+        hmac.AppendData(Encoding.UTF8.GetBytes(messageId + "." + timestamp.ToString(CultureInfo.InvariantCulture) + "."));
+        hmac.AppendData(body);
+        return hmac.GetHashAndReset();
+    }
+}

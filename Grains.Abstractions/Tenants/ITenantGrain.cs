@@ -1,0 +1,14 @@
+namespace BetterData.Grains.Tenants;
+
+/// <summary>A tenant of the platform (key: tenant id). Owns the tenant's name and the hash of its API key.</summary>
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant. Returns false when a tenant with this id already exists (nothing changes).</summary>
+    Task<bool> CreateAsync(string name, byte[] apiKeyHash);
+
+    /// <summary>The tenant, or null when it does not exist.</summary>
+    Task<TenantInfo?> GetAsync();
+
+    /// <summary>True when the SHA-256 hash of a presented key matches the stored one (constant-time compare).</summary>
+    Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash);
+}

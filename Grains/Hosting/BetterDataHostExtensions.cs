@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using BetterData.Grains.Hosting.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace BetterData.Grains.Hosting;
+
+/// <summary>What the Silo and Api hosts share: cluster role, auth, problem details, health, telemetry, dashboard.</summary>
+public static partial class BetterDataHostExtensions
+{
+    /// <summary>Hosts a silo in this process (the Silo host, and the Api in co-hosted mode).</summary>
+    public static ClusterSettings AddBetterDataSilo(this WebApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
+    {
+        var settings = builder.AddBetterDataCommon();
+        builder.UseOrleans(silo =>
+        {
+            silo.AddBetterDataGrains(settings);
+            configure?.Invoke(silo);
+        });
+        return settings;
+    }
+
+    /// <summary>Joins the cluster as a client that finds gateways in the membership table.</summary>
+    public static ClusterSettings AddBetterDataClient(this WebApplicationBuilder builder)
+    {
+        var settings = builder.AddBetterDataCommon();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            if (settings.PostgresConnectionString is { } cs)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = cs;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+            }
+        });
+        return settings;
+    }
+
+    private static ClusterSettings AddBetterDataCommon(this WebApplicationBuilder builder)
+    {
+        var settings = ClusterSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddHostedService<SchemaBootstrapService>();
+        builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.TryAddTimeProvider();
+
+        builder.Services.AddProblemDetails();
+        // Generated once per process, before options exist, so every consumer sees the same key.
+        string? generatedAdminKey = null;
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Admin:ApiKey"]) && builder.Environment.IsDevelopment())
+        {
+            generatedAdminKey = "bd_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            StartupBanner.GeneratedAdminKey = generatedAdminKey;
+        }
+
+        builder.Services.AddOptions<AdminKeyOptions>().BindConfiguration("Admin").Configure(o => o.ApiKey ??= generatedAdminKey)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKey), "Admin__ApiKey must be set outside Development.").ValidateOnStart();
+        builder.Services.AddAuthentication(AuthNames.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthNames.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AuthNames.AdminPolicy, p => p.RequireRole(AuthNames.AdminRole))
+            .AddPolicy(AuthNames.TenantPolicy, p => p.AddRequirements(new TenantAccessRequirement()));
+
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: ["ready"])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        if (settings.IsDurable)
+        {
+            health.AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(m => m
+                .AddMeter(BetterDataMetrics.Name, "Microsoft.Orleans")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(t => t
+                .AddSource(BetterDataMetrics.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
+        return settings;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>Problem details for every error, authentication, and authorization, in that order.</summary>
+    public static WebApplication UseBetterDataPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Health (<c>/health/live|ready|startup</c>), Prometheus <c>/metrics</c>, and the dashboard when a silo runs here.</summary>
+    public static WebApplication MapBetterDataOperations(this WebApplication app, bool dashboard)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (dashboard)
+        {
+            var group = app.MapOrleansDashboard("/dashboard");
+            if (!app.Environment.IsDevelopment())
+            {
+                group.RequireAuthorization(AuthNames.AdminPolicy);
+            }
+        }
+
+        return app;
+    }
+}
