@@ -1,6 +1,7 @@
-using BetterData.Grains.Tenants;
+using BetterData.Grains.Billing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -63,6 +64,7 @@ public static class SiloBuilderExtensions
 
         silo.AddDashboard();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
         return silo;
     }
 }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace BetterData.Api.Webhooks;
+
+/// <summary>The one inbound pipeline: read raw body once → source verifies, parses, dedupes, calls its grain → answer.</summary>
+public static partial class WebhookPipeline
+{
+    /// <summary>Providers send small JSON documents; anything larger is refused before it is read.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static RouteHandlerBuilder MapWebhookSource<TSource>(this IEndpointRouteBuilder app, string pattern)
+        where TSource : IWebhookSource =>
+        app.MapPost(pattern, (HttpContext http, TSource source, TimeProvider time, ILoggerFactory logs) =>
+                HandleAsync(http, source, time, logs.CreateLogger("BetterData.Webhooks")))
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithTags("Webhooks");
+
+    private static async Task<IResult> HandleAsync(HttpContext http, IWebhookSource source, TimeProvider time, ILogger logger)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var tag = new KeyValuePair<string, object?>("source", source.Name);
+        WebhookMetrics.Received.Add(1, tag);
+        var outcome = await ReadAndHandleAsync(http, source, time);
+        WebhookMetrics.AckLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
+        if (outcome.Acknowledged)
+        {
+            WebhookMetrics.Verified.Add(1, tag, new("result", outcome.Result));
+            LogAcknowledged(logger, source.Name, outcome.Result);
+            return Results.Json(new { received = true, result = outcome.Result });
+        }
+
+        WebhookMetrics.Rejected.Add(1, tag, new("reason", outcome.Result));
+        LogRejected(logger, source.Name, outcome.StatusCode, outcome.Result);
+        return Results.Problem(statusCode: outcome.StatusCode, title: Title(outcome), detail: outcome.Detail,
+            extensions: new Dictionary<string, object?> { ["reason"] = outcome.Result });
+    }
+
+    private static async Task<WebhookOutcome> ReadAndHandleAsync(HttpContext http, IWebhookSource source, TimeProvider time)
+    {
+        var request = http.Request;
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return WebhookOutcome.Rejected(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"The body exceeds {MaxBodyBytes} bytes.");
+        }
+
+        if (request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return WebhookOutcome.Rejected(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Webhook bodies are JSON.");
+        }
+
+        var body = await ReadBodyAsync(request, http.RequestAborted);
+        if (body is null)
+        {
+            return WebhookOutcome.Rejected(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"The body exceeds {MaxBodyBytes} bytes.");
+        }
+
+        var url = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}");
+        return await source.HandleAsync(new WebhookRequest(body, request.Headers, url, time.GetUtcNow()), http.RequestAborted);
+    }
+
+    // Reads at most MaxBodyBytes + 1, whatever Content-Length claimed (chunked bodies have none).
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Title(WebhookOutcome outcome) => outcome.StatusCode switch
+    {
+        StatusCodes.Status400BadRequest => "Invalid webhook",
+        StatusCodes.Status403Forbidden => "Webhook not authenticated",
+        StatusCodes.Status413PayloadTooLarge => "Webhook body too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Webhook not processed",
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook from {Source}: {Result}")]
+    private static partial void LogAcknowledged(ILogger logger, string source, string result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook from {Source} refused with {Status}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string source, int status, string reason);
+}

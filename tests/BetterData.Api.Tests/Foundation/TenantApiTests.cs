@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BetterData.Api.Management;
+using BetterData.Api.Tests.Infrastructure;
+
+namespace BetterData.Api.Tests.Foundation;
+
+public sealed class TenantApiTests
+{
+    [Fact]
+    public async Task Create_WithAdminKey_ReturnsTenantAndKeyOnce()
+    {
+        await using var app = new BetterDataApp();
+        var response = await app.Admin().PostAsJsonAsync("/api/tenants", new { name = "Acme", id = "acme" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<CreatedTenant>();
+        Assert.Equal("acme", created!.Id);
+        Assert.StartsWith("bd_", created.ApiKey, StringComparison.Ordinal);
+
+        var fetched = await app.WithKey(created.ApiKey).GetStringAsync("/api/tenants/acme");
+        Assert.DoesNotContain(created.ApiKey, fetched, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WithoutKey_Is401WithProblemBody()
+    {
+        await using var app = new BetterDataApp();
+        var response = await app.Anonymous().PostAsJsonAsync("/api/tenants", new { name = "Acme" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Create_WithTenantKey_Is403()
+    {
+        await using var app = new BetterDataApp();
+        var (_, tenant) = await app.CreateTenantAsync();
+
+        var response = await tenant.PostAsJsonAsync("/api/tenants", new { name = "Other" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TenantRoute_WithAnotherTenantsKey_Is403_AndWithWrongKey_Is401()
+    {
+        await using var app = new BetterDataApp();
+        var (a, _) = await app.CreateTenantAsync("tenant-a");
+        var (_, b) = await app.CreateTenantAsync("tenant-b");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await b.GetAsync($"/api/tenants/{a}")).StatusCode);
+        var forged = "bd_" + new string('0', 64) + "_tenant-a";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.WithKey(forged).GetAsync($"/api/tenants/{a}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_DuplicateId_Is409_AndInvalidInput_Is400()
+    {
+        await using var app = new BetterDataApp();
+        await app.CreateTenantAsync("dup");
+
+        var again = await app.Admin().PostAsJsonAsync("/api/tenants", new { name = "x", id = "dup" });
+        var invalid = await app.Admin().PostAsJsonAsync("/api/tenants", new { name = "", id = "Bad Id!" });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var problem = await invalid.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("id", out _));
+    }
+
+    [Fact]
+    public async Task Operations_Endpoints_AreServed()
+    {
+        await using var app = new BetterDataApp();
+        var client = app.Anonymous();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        Assert.Contains("\"openapi\"", await client.GetStringAsync("/openapi/v1.json"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Admin().GetAsync("/dashboard/")).StatusCode);
+        Assert.Contains("# TYPE", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+}
