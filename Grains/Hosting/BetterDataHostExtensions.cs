@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Dashboard;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -92,7 +93,14 @@ public static partial class BetterDataHostExtensions
             health.AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         }
 
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry();
+        // Traces and metrics also go to an OTLP collector when the standard variable names one.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        telemetry
             .WithMetrics(m => m
                 .AddMeter(BetterDataMetrics.Name, "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()
