@@ -163,6 +163,9 @@ public sealed class StripeWebhookTests
         // Same second as the deletion: deleted still wins.
         await SendAsync(app, StripeEvents.Subscription("evt_u2", "customer.subscription.updated", Start.AddHours(2), "sub_1", "cus_1",
             lookupKey: "enterprise", tenantId: tenant));
+        // An update to the ended subscription (e.g. its metadata) does not bring the plan back.
+        await SendAsync(app, StripeEvents.Subscription("evt_u3", "customer.subscription.updated", Start.AddHours(3), "sub_1", "cus_1",
+            lookupKey: "enterprise", tenantId: tenant));
 
         Assert.Equal(HttpStatusCode.OK, late.StatusCode);
         var capabilities = await GetAsync(client, $"/api/tenants/{tenant}/capabilities");
