@@ -8,6 +8,8 @@ public static class ManagementApi
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
         app.MapTenantsApi();
+        app.MapBillingApi();
+        app.MapStripeAdminApi();
         return app;
     }
 }
