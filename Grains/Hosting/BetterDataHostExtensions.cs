@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -62,6 +63,8 @@ public static partial class BetterDataHostExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<SchemaBootstrapService>();
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("HostOptions"));
         builder.Services.TryAddTimeProvider();
 
         builder.Services.AddProblemDetails();
