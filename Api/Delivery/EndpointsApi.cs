@@ -2,7 +2,6 @@ using BetterData.Api.Management;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace BetterData.Api.Delivery;
 
@@ -25,9 +24,9 @@ public static class EndpointsApi
     }
 
     private static async Task<Results<Created<CreatedEndpoint>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        string tenant, EndpointRequest request, IGrainFactory grains, IOptions<DeliveryOptions> options)
+        string tenant, EndpointRequest request, IGrainFactory grains, IConfiguration configuration)
     {
-        var errors = Validate(request, options.Value, creating: true);
+        var errors = Validate(request, RequireHttps(configuration), creating: true);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -58,9 +57,9 @@ public static class EndpointsApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<EndpointInfo>, NotFound, ValidationProblem>> UpdateAsync(
-        string tenant, string endpointId, EndpointRequest request, IGrainFactory grains, IOptions<DeliveryOptions> options)
+        string tenant, string endpointId, EndpointRequest request, IGrainFactory grains, IConfiguration configuration)
     {
-        var errors = Validate(request, options.Value, creating: false);
+        var errors = Validate(request, RequireHttps(configuration), creating: false);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -75,8 +74,7 @@ public static class EndpointsApi
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(string tenant, string endpointId, IGrainFactory grains) =>
         await grains.GetGrain<IEndpointRegistryGrain>(tenant).DeleteEndpointAsync(endpointId) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<RotatedSecret>, NotFound>> RotateAsync(
-        string tenant, string endpointId, IGrainFactory grains, IOptions<DeliveryOptions> options, TimeProvider time)
+    private static async Task<Results<Ok<RotatedSecret>, NotFound>> RotateAsync(string tenant, string endpointId, IGrainFactory grains)
     {
         if (!await grains.GetGrain<IEndpointRegistryGrain>(tenant).OwnsAsync(endpointId)
             || await grains.GetGrain<IEndpointDeliveryGrain>(endpointId).RotateSecretAsync() is not { } secret)
@@ -84,10 +82,10 @@ public static class EndpointsApi
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Ok(new RotatedSecret(secret, time.GetUtcNow() + options.Value.SecretOverlap));
+        return TypedResults.Ok(new RotatedSecret(secret));
     }
 
-    private static Dictionary<string, string[]> Validate(EndpointRequest request, DeliveryOptions options, bool creating)
+    private static Dictionary<string, string[]> Validate(EndpointRequest request, bool requireHttps, bool creating)
     {
         var errors = new Dictionary<string, string[]>();
         if (creating || request.Url is not null)
@@ -96,7 +94,7 @@ public static class EndpointsApi
             {
                 errors["url"] = ["An absolute http(s) URL is required."];
             }
-            else if (options.RequireHttps && url.Scheme != Uri.UriSchemeHttps)
+            else if (requireHttps && url.Scheme != Uri.UriSchemeHttps)
             {
                 errors["url"] = ["The URL must use https."];
             }
@@ -128,6 +126,10 @@ public static class EndpointsApi
 
         return errors;
     }
+
+    // Read directly, not through DeliveryOptions: in co-hosted mode the silo already binds those options, and binding
+    // them twice would append the retry schedule to itself.
+    private static bool RequireHttps(IConfiguration configuration) => configuration.GetValue("Delivery:RequireHttps", true);
 
     private static bool IsFilter(string filter) =>
         filter != EventTypes.OpsAlert

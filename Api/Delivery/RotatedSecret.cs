@@ -1,4 +1,4 @@
 namespace BetterData.Api.Delivery;
 
 /// <summary>The new signing secret; the previous one keeps signing for 24 hours.</summary>
-public sealed record RotatedSecret(string Secret, DateTimeOffset PreviousExpiresAt);
+public sealed record RotatedSecret(string Secret);

@@ -1,16 +1,10 @@
 using BetterData.Api.Delivery;
-using BetterData.Grains.Delivery;
 
 namespace BetterData.Api.Management;
 
 public static class ManagementApi
 {
-    public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder)
-    {
-        // API nodes validate endpoint URLs with the same Delivery settings the silos send with.
-        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration("Delivery");
-        return builder;
-    }
+    public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder) => builder;
 
     /// <summary>Every <c>/api</c> route. Tenant routes live under <c>/api/tenants/{tenant}</c> and need that tenant's key or the admin key.</summary>
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
