@@ -131,4 +131,27 @@ public sealed class DeliveryLogTests
         var detail = await client.WaitForAttemptsAsync(tenant, endpoint, delivery, 4);
         Assert.Equal(200, detail.Attempts[3].StatusCode);
     }
+
+    [Fact]
+    public async Task ManagedEndpoint_MerchantWebhookUrl_GetsFederationEventsAndIsNotCountedAgainstPlan()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var (tenant, client) = await app.CreateTenantAsync();
+        var own = await client.CreateEndpointAsync(tenant, receiver.Url + "?own", "checkout.*");
+        receiver.Secrets.Add(own.Secret);
+
+        // What the commerce-gateway merchant profile does when a merchant sets its webhookUrl.
+        var managed = await app.Grains.GetGrain<IEndpointRegistryGrain>(tenant)
+            .SetManagedEndpointAsync("merchant:mer_1", receiver.Url + "?merchant", ["federation.*"]);
+        var published = await client.PublishAsync(tenant, "federation.order_created", new { merchantId = "mer_1" });
+        var received = await receiver.WaitForAsync(1);
+
+        Assert.NotNull(managed);
+        Assert.Equal(1, published.Deliveries);
+        Assert.Contains("federation.order_created", received.Body, StringComparison.Ordinal);
+        Assert.Empty((await client.DeliveriesAsync(tenant, own.Endpoint.Id)).Items);
+        var endpoints = await client.GetFromJsonAsync<List<EndpointInfo>>($"/api/tenants/{tenant}/endpoints", DeliveryTestKit.Json);
+        Assert.Contains(endpoints!, e => e.Managed && e.Id == managed);
+    }
 }
