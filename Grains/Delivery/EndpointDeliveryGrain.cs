@@ -24,6 +24,9 @@ public sealed partial class EndpointDeliveryGrain(
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
+    // A floor for the one-shot timer so a due-now wake-up cannot spin.
+    private static readonly TimeSpan MinTimerDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
     private IGrainTimer? timer;
     private DateTimeOffset rateWindow;
@@ -283,8 +286,6 @@ public sealed partial class EndpointDeliveryGrain(
                 new GrainTimerCreationOptions { DueTime = delay < MinTimerDelay ? MinTimerDelay : delay, Period = Timeout.InfiniteTimeSpan });
         }
     }
-
-    private static readonly TimeSpan MinTimerDelay = TimeSpan.FromMilliseconds(50);
 
     private async Task SetReminderAsync(bool pending)
     {
