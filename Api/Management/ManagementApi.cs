@@ -8,6 +8,10 @@ public static class ManagementApi
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
         app.MapTenantsApi();
+        var tenant = TenantsApi.TenantGroup(app);
+        tenant.MapConnectionsApi();
+        tenant.MapProductsApi();
+        tenant.MapSessionsApi();
         return app;
     }
 }

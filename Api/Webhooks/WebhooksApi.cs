@@ -2,7 +2,19 @@ namespace BetterData.Api.Webhooks;
 
 public static class WebhooksApi
 {
-    public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder) => builder;
+    public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ShopifyWebhookSource>();
+        builder.Services.AddSingleton<SquareWebhookSource>();
+        builder.Services.AddSingleton<BetterDataWebhookSource>();
+        return builder;
+    }
 
-    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapWebhookSource<ShopifyWebhookSource>("/webhooks/shopify");
+        app.MapWebhookSource<SquareWebhookSource>("/webhooks/square");
+        app.MapWebhookSource<BetterDataWebhookSource>("/webhooks/betterdata");
+        return app;
+    }
 }
