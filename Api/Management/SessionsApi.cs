@@ -98,12 +98,14 @@ public static partial class SessionsApi
         }
 
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
-        return TypedResults.ServerSentEvents(ReadAlertsAsync(grains.GetGrain<ISessionGrain>(sessionId), after, http.RequestAborted));
+        return TypedResults.ServerSentEvents(ReadAlertsAsync(http.Response, grains.GetGrain<ISessionGrain>(sessionId), after, http.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<SessionAlert>> ReadAlertsAsync(ISessionGrain session, long after,
+    private static async IAsyncEnumerable<SseItem<SessionAlert>> ReadAlertsAsync(HttpResponse response, ISessionGrain session, long after,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Send the headers now, so the client knows the stream is open before the first alert.
+        await response.Body.FlushAsync(cancellationToken);
         // Real time, not the injected TimeProvider: this paces I/O, it is not time logic.
         using var timer = new PeriodicTimer(StreamPollInterval);
         do
