@@ -8,6 +8,8 @@ public static class ManagementApi
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
         app.MapTenantsApi();
+        app.MapBillingApi();
+        app.MapStripeAdminApi();
         var tenant = TenantsApi.TenantGroup(app);
         tenant.MapConnectionsApi();
         tenant.MapProductsApi();

@@ -4,6 +4,8 @@ public static class WebhooksApi
 {
     public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<StripeEventProcessor>();
+        builder.Services.AddSingleton<StripeWebhookSource>();
         builder.Services.AddSingleton<ShopifyWebhookSource>();
         builder.Services.AddSingleton<SquareWebhookSource>();
         builder.Services.AddSingleton<BetterDataWebhookSource>();
@@ -12,6 +14,7 @@ public static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
+        app.MapWebhookSource<StripeWebhookSource>("/webhooks/stripe");
         app.MapWebhookSource<ShopifyWebhookSource>("/webhooks/shopify");
         app.MapWebhookSource<SquareWebhookSource>("/webhooks/square");
         app.MapWebhookSource<BetterDataWebhookSource>("/webhooks/betterdata");

@@ -5,4 +5,21 @@ public sealed class TenantBillingState
 {
     /// <summary>Null until the first subscription event: the tenant is on the free plan.</summary>
     [Id(0)] public TenantCapabilitySnapshot? Capabilities { get; set; }
+
+    /// <summary>Null until the first Stripe event reaches this tenant.</summary>
+    [Id(1)] public BillingRecord? Record { get; set; }
+
+    /// <summary>Newest last, at most <see cref="TenantBillingGrain.MaxAuditEntries"/>.</summary>
+    [Id(2)] public List<BillingAuditEntry> Audit { get; set; } = [];
+
+    [Id(3)] public long NextAuditSequence { get; set; } = 1;
+
+    /// <summary>Processed Stripe event ids, oldest first, at most <see cref="TenantBillingGrain.MaxRecentEventIds"/>.</summary>
+    [Id(4)] public List<string> RecentEventIds { get; set; } = [];
+
+    /// <summary>Newest applied event per subscription id, at most <see cref="TenantBillingGrain.MaxWatermarks"/>.</summary>
+    [Id(5)] public List<SubscriptionWatermark> Watermarks { get; set; } = [];
+
+    /// <summary>Outbound events and alerts written with the state that caused them, sent after the write (an outbox).</summary>
+    [Id(6)] public List<BillingNotice> Outbox { get; set; } = [];
 }

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Dashboard;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -62,6 +64,8 @@ public static partial class BetterDataHostExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<SchemaBootstrapService>();
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("HostOptions"));
         builder.Services.TryAddTimeProvider();
 
         builder.Services.AddProblemDetails();
@@ -89,7 +93,14 @@ public static partial class BetterDataHostExtensions
             health.AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         }
 
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry();
+        // Traces and metrics also go to an OTLP collector when the standard variable names one.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        telemetry
             .WithMetrics(m => m
                 .AddMeter(BetterDataMetrics.Name, "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()

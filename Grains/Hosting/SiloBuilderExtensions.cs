@@ -26,6 +26,8 @@ public static class SiloBuilderExtensions
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
+        // Failure-detection timing (ProbeTimeout, NumMissedProbesLimit, …) is an operator's choice: Orleans:Membership.
+        silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Orleans:Membership");
         if (settings.SiloName is { } name)
         {
             silo.Configure<SiloOptions>(o => o.SiloName = name);

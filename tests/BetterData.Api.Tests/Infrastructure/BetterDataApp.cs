@@ -33,6 +33,7 @@ public sealed class BetterDataApp : WebApplicationFactory<Program>
             ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
             ["Delivery:AllowedNetworks:0"] = "127.0.0.0/8",
             ["Delivery:RequireHttps"] = "false",
+            ["Shutdown:DrainDelay"] = "00:00:00",
             ["ConnectionStrings:Postgres"] = postgres,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
