@@ -38,6 +38,12 @@ public sealed class SquareApiClient
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
+                OnRetry = args =>
+                {
+                    // The failed response is dropped for the next attempt: release its connection.
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
             })
             .AddTimeout(o.SquareRequestTimeout)
             .Build();

@@ -104,6 +104,23 @@ public sealed class ShopifyWebhookTests
     }
 
     [Fact]
+    public async Task DedupeWindow_IsBounded_OldestIdsAreForgotten()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Commerce:RecentEventIdLimit"] = "2" });
+        var shop = await CommerceClient.CreateAsync(app);
+        var body = JsonSerializer.Serialize(CommerceClient.Product(3, "Cup", T0, (31, "CUP", 301)));
+
+        await shop.ShopifyRawAsync("products/update", body, "a");
+        await shop.ShopifyRawAsync("products/update", body, "b");
+        var recent = await shop.ShopifyRawAsync("products/update", body, "b");
+        await shop.ShopifyRawAsync("products/update", body, "c");
+        var forgotten = await shop.ShopifyRawAsync("products/update", body, "a");
+
+        Assert.Equal("duplicate", (await recent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal("accepted", (await forgotten.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+    }
+
+    [Fact]
     public async Task EventId_Missing_FallsBackToWebhookId()
     {
         await using var app = new BetterDataApp();
