@@ -16,12 +16,17 @@ public sealed class OrderGrain(
 {
     public async Task<OrderView> PlaceAsync(OrderPlaced order)
     {
+        var tenantId = CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
         if (state.State.Order is { } placed)
         {
+            if (!state.State.Announced)
+            {
+                await AnnounceAsync(tenantId, placed);
+            }
+
             return placed;
         }
 
-        var tenantId = CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
         var index = GrainFactory.GetGrain<ICatalogIndexGrain>(tenantId);
         var reserved = new List<(IProductGrain Product, string ReservationId)>();
         var unmet = new List<OrderLine>();
@@ -62,7 +67,16 @@ public sealed class OrderGrain(
             order.SessionId, order.CreatedAt);
         state.State.Order = view;
         await state.WriteStateAsync();
+        await AnnounceAsync(tenantId, view);
+        return view;
+    }
 
+    public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Order);
+
+    // After the allocation is durable; the idempotency key makes a repeated publish after a crash harmless.
+    private async Task AnnounceAsync(string tenantId, OrderView order)
+    {
+        var unmet = order.UnmetLines;
         var type = unmet.Count == 0 ? CommerceEventTypes.OrderAllocationSucceeded : CommerceEventTypes.OrderAllocationFailed;
         var data = JsonSerializer.Serialize(new
         {
@@ -80,8 +94,7 @@ public sealed class OrderGrain(
             await GrainFactory.GetGrain<ISessionGrain>(sessionId).CompleteAsync(tenantId, order.OrderId, order.Source);
         }
 
-        return view;
+        state.State.Announced = true;
+        await state.WriteStateAsync();
     }
-
-    public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Order);
 }

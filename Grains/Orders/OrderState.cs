@@ -4,4 +4,7 @@ namespace BetterData.Grains.Orders;
 public sealed class OrderState
 {
     [Id(0)] public OrderView? Order { get; set; }
+
+    /// <summary>The allocation event and the session completion are done; until then a redelivery finishes them.</summary>
+    [Id(1)] public bool Announced { get; set; }
 }
