@@ -15,4 +15,13 @@ public interface ICatalogIndexGrain : IGrainWithStringKey
 
     /// <summary>The product and variant of a Shopify inventory item or Square variation id.</summary>
     Task<VariantRef?> ResolveAsync(string inventoryItemOrVariantId);
+
+    /// <summary>
+    /// Keeps a stock count whose inventory item no product has named yet (providers do not order their webhooks:
+    /// a level often arrives before its product). Bounded; the newest count per item and location wins.
+    /// </summary>
+    Task ParkAsync(InventoryChange change);
+
+    /// <summary>Removes and returns the parked counts of these inventory items.</summary>
+    Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IReadOnlyList<string> inventoryItemIds);
 }

@@ -9,6 +9,8 @@ namespace BetterData.Grains.Catalog;
 public sealed class CatalogIndexGrain(
     [PersistentState("catalog-index", StorageNames.Default)] IPersistentState<CatalogIndexState> state) : Grain, ICatalogIndexGrain
 {
+    private const int MaxParked = 1_000;
+
     public async Task UpsertAsync(CatalogEntry entry)
     {
         var s = state.State;
@@ -53,6 +55,47 @@ public sealed class CatalogIndexGrain(
 
     public Task<VariantRef?> ResolveAsync(string inventoryItemOrVariantId) =>
         Task.FromResult(state.State.Items.GetValueOrDefault(inventoryItemOrVariantId));
+
+    public async Task ParkAsync(InventoryChange change)
+    {
+        var s = state.State;
+        var key = change.InventoryItemId + "|" + change.LocationId;
+        if (s.Parked.TryGetValue(key, out var held) && held.UpdatedAt > change.UpdatedAt)
+        {
+            return;
+        }
+
+        s.ParkedOrder.Remove(key);
+        s.Parked[key] = change;
+        s.ParkedOrder.Add(key);
+        if (s.ParkedOrder.Count > MaxParked)
+        {
+            s.Parked.Remove(s.ParkedOrder[0]);
+            s.ParkedOrder.RemoveAt(0);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public async Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IReadOnlyList<string> inventoryItemIds)
+    {
+        var s = state.State;
+        var items = inventoryItemIds.ToHashSet();
+        var taken = s.Parked.Where(kv => items.Contains(kv.Value.InventoryItemId)).ToList();
+        if (taken.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var (key, _) in taken)
+        {
+            s.Parked.Remove(key);
+            s.ParkedOrder.Remove(key);
+        }
+
+        await state.WriteStateAsync();
+        return [.. taken.Select(kv => kv.Value)];
+    }
 
     private void ForgetItems(string productId)
     {

@@ -20,7 +20,7 @@ public sealed class CommerceInboxGrain(
     private string TenantId => this.GetPrimaryKeyString();
 
     public Task<ApplyResult> ApplyProductAsync(string eventId, ProductSnapshot snapshot) =>
-        OnceAsync(eventId, () => Product(snapshot.ProductId).ApplySnapshotAsync(snapshot));
+        OnceAsync(eventId, () => ParkedStock.ApplySnapshotAsync(GrainFactory, TenantId, snapshot));
 
     public Task<ApplyResult> DeleteProductAsync(string eventId, string productId, DateTimeOffset at) =>
         OnceAsync(eventId, () => Product(productId).DeleteAsync(at));
@@ -34,6 +34,8 @@ public sealed class CommerceInboxGrain(
             {
                 if (await index.ResolveAsync(change.InventoryItemId) is not { } item)
                 {
+                    await index.ParkAsync(change);
+                    result = ApplyResult.Applied;
                     continue;
                 }
 

@@ -48,7 +48,7 @@ public sealed partial class SquareSyncGrain(
 
         foreach (var product in products)
         {
-            await Product(product.ProductId).ApplySnapshotAsync(product);
+            await ParkedStock.ApplySnapshotAsync(GrainFactory, TenantId, product);
         }
 
         foreach (var id in deletedProductIds)

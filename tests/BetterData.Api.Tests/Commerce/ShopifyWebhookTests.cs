@@ -70,6 +70,19 @@ public sealed class ShopifyWebhookTests
     }
 
     [Fact]
+    public async Task InventoryLevel_BeforeItsProduct_IsAppliedWhenTheProductArrives()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+
+        var early = await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(801, 1, 6, T0));
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(8, "Rug", T0, (81, "RUG", 801)));
+
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Equal(6, (await shop.ProductAsync("8"))!.Value.GetProperty("available").GetInt32());
+    }
+
+    [Fact]
     public async Task BadInputs_AreRefusedWithTheRightStatus_AndChangeNothing()
     {
         await using var app = new BetterDataApp();
