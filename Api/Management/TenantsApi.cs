@@ -14,6 +14,7 @@ public static partial class TenantsApi
 
         var tenant = TenantGroup(app);
         tenant.MapGet("/", GetAsync).WithSummary("The tenant.");
+        tenant.MapPost("/rotate-key", RotateKeyAsync).WithSummary("Issue a new API key; the old one stops working at once. The key is returned once.");
         return tenant;
     }
 
@@ -53,6 +54,15 @@ public static partial class TenantsApi
         }
 
         return TypedResults.Created($"/api/tenants/{id}", new CreatedTenant(id, request.Name.Trim(), key));
+    }
+
+    private static async Task<Results<Ok<CreatedTenant>, NotFound>> RotateKeyAsync(string tenant, IGrainFactory grains)
+    {
+        var grain = grains.GetGrain<ITenantGrain>(tenant);
+        var key = ApiKeys.NewTenantKey(tenant);
+        return await grain.GetAsync() is { } info && await grain.ReplaceApiKeyAsync(ApiKeys.Hash(key))
+            ? TypedResults.Ok(new CreatedTenant(tenant, info.Name, key))
+            : TypedResults.NotFound();
     }
 
     private static async Task<Results<Ok<TenantInfo>, NotFound>> GetAsync(string tenant, IGrainFactory grains) =>

@@ -72,6 +72,20 @@ public sealed class TenantApiTests
     }
 
     [Fact]
+    public async Task RotateKey_IssuesNewKey_AndOldKeyStopsWorking()
+    {
+        await using var app = new BetterDataApp();
+        var (id, oldClient) = await app.CreateTenantAsync("rotating");
+
+        var response = await oldClient.PostAsync($"/api/tenants/{id}/rotate-key", null);
+        var rotated = await response.Content.ReadFromJsonAsync<CreatedTenant>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.WithKey(rotated!.ApiKey).GetAsync($"/api/tenants/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Operations_Endpoints_AreServed()
     {
         await using var app = new BetterDataApp();
