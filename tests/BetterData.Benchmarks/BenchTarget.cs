@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using BetterData.Api.Tests.Infrastructure;
 
 namespace BetterData.Benchmarks;
@@ -41,45 +39,13 @@ public sealed class BenchTarget : IAsyncDisposable
         }
 
         var app = new BetterDataApp(postgres: postgres, settings: all);
-        var ids = new string[tenants];
-        for (var i = 0; i < tenants; i++)
-        {
-            var (id, client) = await app.CreateTenantAsync($"bench-{i}");
-            var connected = await client.PutAsJsonAsync($"/api/tenants/{id}/connections/shopify",
-                new { shopDomain = ShopifyTraffic.Shop(i), webhookSecret = ShopifyTraffic.Secret });
-            connected.EnsureSuccessStatusCode();
-            ids[i] = id;
-        }
-
+        var ids = await ShopTenants.CreateAsync(app.Admin(), tenants);
         return new BenchTarget(app, ids);
     }
 
-    /// <summary>
-    /// Reads every product an acknowledged event touched and counts those whose title is older than the newest
-    /// acknowledged event for it: those events were acknowledged and lost.
-    /// </summary>
-    public async Task<(int Checked, int Lost)> CountLostAsync(ShopifyTraffic traffic, IEnumerable<Sample> samples)
-    {
-        var expected = samples.Where(s => s.Ok)
-            .GroupBy(s => (Tenant: (int)(s.Sequence % Tenants.Length), Product: traffic.ProductOf(s.Sequence)))
-            .Select(g => (g.Key.Tenant, g.Key.Product, Newest: g.Max(s => s.Sequence)))
-            .ToArray();
-        var lost = 0;
-        using var http = LoadGenerator.CreateClient(Address, 16);
-        http.DefaultRequestHeaders.Authorization = Admin.DefaultRequestHeaders.Authorization;
-        await Parallel.ForEachAsync(expected, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (e, ct) =>
-        {
-            var response = await http.GetAsync($"/api/tenants/{Tenants[e.Tenant]}/products/{e.Product}", ct);
-            var title = response.IsSuccessStatusCode
-                ? (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("title").GetString()
-                : null;
-            if (title is null || !long.TryParse(title.AsSpan("Product ".Length), out var seen) || seen < e.Newest)
-            {
-                Interlocked.Increment(ref lost);
-            }
-        });
-        return (expected.Length, lost);
-    }
+    /// <summary>Acknowledged events missing from grain state; see <see cref="IngestCheck"/>.</summary>
+    public Task<(int Checked, int Lost)> CountLostAsync(ShopifyTraffic traffic, IEnumerable<Sample> samples) =>
+        IngestCheck.CountLostAsync(Address, BetterDataApp.AdminKey, Tenants, traffic, samples);
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

@@ -83,6 +83,7 @@ public static class LoadGenerator
             status = Sample.Timeout;
         }
 
-        return new Sample(sequence, status, Stopwatch.GetTimestamp() - due);
+        var completed = Stopwatch.GetTimestamp();
+        return new Sample(sequence, status, completed - due, completed);
     }
 }
