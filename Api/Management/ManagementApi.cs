@@ -1,3 +1,5 @@
+using BetterData.Api.Delivery;
+
 namespace BetterData.Api.Management;
 
 public static class ManagementApi
@@ -10,6 +12,9 @@ public static class ManagementApi
         app.MapTenantsApi();
         app.MapBillingApi();
         app.MapStripeAdminApi();
+        app.MapEndpointsApi();
+        app.MapDeliveriesApi();
+        app.MapEventsApi();
         return app;
     }
 }

@@ -3,7 +3,9 @@ namespace BetterData.Grains.Events;
 /// <summary>
 /// The one way an event leaves the platform (key: tenant id). The management API and every internal
 /// producer (billing, commerce, demand signals, imports) publish through it; it stores the message,
-/// fans it out to the tenant's matching endpoints and answers once that is durable.
+/// fans it out to the tenant's matching endpoints and answers once that is durable. The same idempotency key
+/// within 24 hours answers the first message again and creates no deliveries. An unknown event type
+/// (<see cref="EventTypes.IsKnown"/>) throws <see cref="ArgumentException"/>.
 /// </summary>
 public interface ITenantEventsGrain : IGrainWithStringKey
 {

@@ -1,4 +1,5 @@
 using BetterData.Grains.Billing;
+using BetterData.Grains.Delivery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,7 @@ public static class SiloBuilderExtensions
         silo.AddDashboard();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
+        silo.Services.AddDelivery(settings);
         return silo;
     }
 }

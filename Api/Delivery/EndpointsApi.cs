@@ -1,0 +1,138 @@
+using BetterData.Api.Management;
+using BetterData.Grains.Delivery;
+using BetterData.Grains.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BetterData.Api.Delivery;
+
+/// <summary><c>/api/tenants/{tenant}/endpoints</c>: endpoint CRUD and secret rotation.</summary>
+public static class EndpointsApi
+{
+    private static readonly string[] ReservedHeaders =
+        ["host", "content-type", "content-length", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature", "x-betterdata-signature"];
+
+    public static RouteGroupBuilder MapEndpointsApi(this IEndpointRouteBuilder app)
+    {
+        var group = TenantsApi.TenantGroup(app).MapGroup("/endpoints").WithTags("Endpoints");
+        group.MapPost("/", CreateAsync).WithSummary("Register an endpoint. The signing secret is returned once.");
+        group.MapGet("/", ListAsync).WithSummary("The tenant's endpoints.");
+        group.MapGet("/{endpointId}", GetAsync).WithSummary("One endpoint.");
+        group.MapPatch("/{endpointId}", UpdateAsync).WithSummary("Change an endpoint; enabling a disabled one resumes delivery.");
+        group.MapDelete("/{endpointId}", DeleteAsync).WithSummary("Remove an endpoint and its pending deliveries.");
+        group.MapPost("/{endpointId}/rotate-secret", RotateAsync).WithSummary("A new secret; the old one keeps signing for 24 h.");
+        return group;
+    }
+
+    private static async Task<Results<Created<CreatedEndpoint>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        string tenant, EndpointRequest request, IGrainFactory grains, IConfiguration configuration)
+    {
+        var errors = Validate(request, RequireHttps(configuration), creating: true);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var spec = new EndpointSpec(request.Url!, request.Description, request.EventTypes ?? [], request.Enabled ?? true,
+            request.Headers ?? new Dictionary<string, string>(), request.RateLimitPerSecond);
+        var created = await grains.GetGrain<IEndpointRegistryGrain>(tenant).CreateEndpointAsync(spec);
+        if (created is { Endpoint: { } endpoint, Secret: { } secret })
+        {
+            return TypedResults.Created($"/api/tenants/{tenant}/endpoints/{endpoint.Id}", new CreatedEndpoint(endpoint, secret));
+        }
+
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Plan limit",
+            detail: created.Detail,
+            extensions: new Dictionary<string, object?> { ["capability"] = created.RefusedCapability });
+    }
+
+    private static async Task<Ok<IReadOnlyList<EndpointInfo>>> ListAsync(string tenant, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IEndpointRegistryGrain>(tenant).ListEndpointsAsync());
+
+    private static async Task<Results<Ok<EndpointInfo>, NotFound>> GetAsync(string tenant, string endpointId, IGrainFactory grains) =>
+        await grains.GetGrain<IEndpointRegistryGrain>(tenant).OwnsAsync(endpointId)
+        && await grains.GetGrain<IEndpointDeliveryGrain>(endpointId).GetAsync() is { } info
+            ? TypedResults.Ok(info)
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<EndpointInfo>, NotFound, ValidationProblem>> UpdateAsync(
+        string tenant, string endpointId, EndpointRequest request, IGrainFactory grains, IConfiguration configuration)
+    {
+        var errors = Validate(request, RequireHttps(configuration), creating: false);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var patch = new EndpointPatch(request.Url, request.Description, request.EventTypes, request.Enabled, request.Headers, request.RateLimitPerSecond);
+        return await grains.GetGrain<IEndpointRegistryGrain>(tenant).UpdateEndpointAsync(endpointId, patch) is { } info
+            ? TypedResults.Ok(info)
+            : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string tenant, string endpointId, IGrainFactory grains) =>
+        await grains.GetGrain<IEndpointRegistryGrain>(tenant).DeleteEndpointAsync(endpointId) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<RotatedSecret>, NotFound>> RotateAsync(string tenant, string endpointId, IGrainFactory grains)
+    {
+        if (!await grains.GetGrain<IEndpointRegistryGrain>(tenant).OwnsAsync(endpointId)
+            || await grains.GetGrain<IEndpointDeliveryGrain>(endpointId).RotateSecretAsync() is not { } secret)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(new RotatedSecret(secret));
+    }
+
+    private static Dictionary<string, string[]> Validate(EndpointRequest request, bool requireHttps, bool creating)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (creating || request.Url is not null)
+        {
+            if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            {
+                errors["url"] = ["An absolute http(s) URL is required."];
+            }
+            else if (requireHttps && url.Scheme != Uri.UriSchemeHttps)
+            {
+                errors["url"] = ["The URL must use https."];
+            }
+            else if (!string.IsNullOrEmpty(url.UserInfo))
+            {
+                errors["url"] = ["Credentials in the URL are not allowed; use a custom header."];
+            }
+        }
+
+        if (request.EventTypes?.FirstOrDefault(t => !IsFilter(t)) is { } bad)
+        {
+            errors["eventTypes"] = [$"'{bad}' is neither a catalog event type (GET /api/event-types) nor a 'prefix.*' wildcard."];
+        }
+
+        if (request.Headers?.Keys.FirstOrDefault(h => ReservedHeaders.Contains(h, StringComparer.OrdinalIgnoreCase)) is { } reserved)
+        {
+            errors["headers"] = [$"'{reserved}' is set by the platform."];
+        }
+
+        if (request.RateLimitPerSecond is <= 0)
+        {
+            errors["rateLimitPerSecond"] = ["The rate limit must be positive."];
+        }
+
+        if (request.Description?.Length > 500)
+        {
+            errors["description"] = ["At most 500 characters."];
+        }
+
+        return errors;
+    }
+
+    // Read directly, not through DeliveryOptions: in co-hosted mode the silo already binds those options, and binding
+    // them twice would append the retry schedule to itself.
+    private static bool RequireHttps(IConfiguration configuration) => configuration.GetValue("Delivery:RequireHttps", true);
+
+    private static bool IsFilter(string filter) =>
+        filter != EventTypes.OpsAlert
+        && (EventTypes.IsKnown(filter) || (filter.EndsWith(".*", StringComparison.Ordinal) && filter.Length > 2
+            && EventTypes.Catalog.Any(t => t.StartsWith(filter[..^1], StringComparison.Ordinal))));
+}

@@ -1,0 +1,4 @@
+namespace BetterData.Api.Delivery;
+
+/// <summary>How many failed deliveries were scheduled again.</summary>
+public sealed record RecoverResult(int Deliveries);

@@ -1,0 +1,40 @@
+namespace BetterData.Grains.Delivery;
+
+/// <summary>
+/// One endpoint (key: endpoint id): its configuration and secrets, the delivery of its messages with retries, its
+/// health. Pending deliveries and attempts live in the delivery store, not in this grain's state, so the state stays
+/// small however large the backlog is. Configuration changes come through <see cref="IEndpointRegistryGrain"/>.
+/// </summary>
+public interface IEndpointDeliveryGrain : IGrainWithStringKey
+{
+    /// <summary>Configures a new endpoint and returns its first signing secret (<paramref name="secret"/> or a new one).</summary>
+    Task<string> CreateAsync(string tenantId, EndpointSpec spec, string? secret = null);
+
+    Task<EndpointInfo?> GetAsync();
+
+    Task<EndpointInfo?> UpdateAsync(EndpointPatch patch);
+
+    Task DeleteAsync();
+
+    /// <summary>A new secret; the previous one keeps signing for 24 hours so receivers can roll over.</summary>
+    Task<string?> RotateSecretAsync();
+
+    /// <summary>Stores a delivery of the message (idempotent per message) and wakes delivery. Durable on return.</summary>
+    Task EnqueueAsync(OutboundMessage message);
+
+    /// <summary>Sends what is due now. Timers and the reminder call it; tests call it to drive a fake clock.</summary>
+    Task ProcessDueAsync();
+
+    /// <summary>Records the result of a send and schedules what follows.</summary>
+    Task RecordAttemptAsync(AttemptOutcome outcome);
+
+    Task<DeliveryPage> ListDeliveriesAsync(DeliveryQuery query);
+
+    Task<DeliveryDetail?> GetDeliveryAsync(string deliveryId);
+
+    /// <summary>Resends one delivery now (a manual attempt). False when unknown.</summary>
+    Task<bool> RetryDeliveryAsync(string deliveryId);
+
+    /// <summary>Resends every failed delivery created since the time; returns how many.</summary>
+    Task<int> RecoverAsync(DateTimeOffset since);
+}

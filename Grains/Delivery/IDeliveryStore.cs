@@ -1,0 +1,47 @@
+namespace BetterData.Grains.Delivery;
+
+/// <summary>
+/// Where messages, deliveries and attempts live (PostgreSQL tables of ours, or memory in embedded mode), so that
+/// endpoint grain state does not grow with the backlog or the log. Every write is idempotent where a retry of the
+/// caller may repeat it.
+/// </summary>
+public interface IDeliveryStore
+{
+    /// <summary>
+    /// Saves the message unless the tenant used the idempotency key within <paramref name="keyWindow"/>; then returns
+    /// that earlier message (and whether its fan-out finished) instead.
+    /// </summary>
+    Task<StoredMessage> SaveMessageAsync(OutboundMessage message, string? idempotencyKey, TimeSpan keyWindow);
+
+    Task MarkFannedOutAsync(string messageId);
+
+    /// <summary>Adds a delivery of the message to the endpoint, due at <paramref name="dueAt"/>; no-op if it exists.</summary>
+    Task EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt);
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> deliveries due at <paramref name="now"/> and leases them until
+    /// <paramref name="leaseUntil"/> (so a crash mid-send makes them due again then).
+    /// </summary>
+    Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil);
+
+    /// <summary>The earliest next attempt of the endpoint's unfinished deliveries.</summary>
+    Task<DateTimeOffset?> NextDueAsync(string endpointId);
+
+    /// <summary>Appends the attempt and sets the delivery's status and next attempt (null when finished).</summary>
+    Task RecordAttemptAsync(string deliveryId, DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset? nextAttemptAt);
+
+    Task<DeliveryPage> ListAsync(string endpointId, DeliveryQuery query);
+
+    Task<DeliveryDetail?> GetAsync(string endpointId, string deliveryId);
+
+    /// <summary>Makes the delivery due now as a manual attempt.</summary>
+    Task<bool> ScheduleManualAsync(string endpointId, string deliveryId, DateTimeOffset now);
+
+    /// <summary>Makes every failed delivery created since <paramref name="since"/> due now (manual).</summary>
+    Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now);
+
+    Task DeleteEndpointAsync(string endpointId);
+
+    /// <summary>Removes finished deliveries last touched before the cutoff, and messages nothing refers to.</summary>
+    Task<int> PurgeAsync(DateTimeOffset cutoff);
+}

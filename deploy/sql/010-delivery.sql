@@ -1,0 +1,49 @@
+-- Outbound delivery: messages, one delivery per message x endpoint, and every attempt. Idempotent.
+-- Endpoint grain state stays small; the backlog and the log live here.
+
+CREATE TABLE IF NOT EXISTS delivery_messages (
+    id              text        PRIMARY KEY,
+    tenant_id       text        NOT NULL,
+    event_type      text        NOT NULL,
+    body            text        NOT NULL,
+    idempotency_key text        NULL,
+    fanned_out      boolean     NOT NULL DEFAULT false,
+    created_at      timestamptz NOT NULL
+);
+-- Publish looks up a tenant's idempotency key (24 h window enforced by the query).
+CREATE INDEX IF NOT EXISTS ix_delivery_messages_key ON delivery_messages (tenant_id, idempotency_key, created_at DESC)
+    WHERE idempotency_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ix_delivery_messages_created ON delivery_messages (created_at);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+    id              text        PRIMARY KEY,
+    endpoint_id     text        NOT NULL,
+    message_id      text        NOT NULL REFERENCES delivery_messages (id) ON DELETE CASCADE,
+    event_type      text        NOT NULL,
+    status          smallint    NOT NULL,          -- 0 pending, 1 retrying, 2 succeeded, 3 failed
+    attempts        integer     NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NULL,
+    manual          boolean     NOT NULL DEFAULT false,
+    created_at      timestamptz NOT NULL,
+    updated_at      timestamptz NOT NULL,
+    CONSTRAINT uq_deliveries_endpoint_message UNIQUE (endpoint_id, message_id)
+);
+-- The due query: O(log n) whatever the endpoint's backlog.
+CREATE INDEX IF NOT EXISTS ix_deliveries_due ON deliveries (endpoint_id, next_attempt_at) WHERE status < 2;
+-- The log: newest first, keyset paging, optional status filter.
+CREATE INDEX IF NOT EXISTS ix_deliveries_log ON deliveries (endpoint_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS ix_deliveries_log_status ON deliveries (endpoint_id, status, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS ix_deliveries_message ON deliveries (message_id);
+CREATE INDEX IF NOT EXISTS ix_deliveries_retention ON deliveries (updated_at) WHERE status >= 2;
+
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+    delivery_id      text        NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+    attempt_number   integer     NOT NULL,
+    at               timestamptz NOT NULL,
+    trigger          text        NOT NULL,
+    status_code      integer     NULL,
+    duration_ms      bigint      NOT NULL,
+    error_kind       text        NULL,
+    response_excerpt text        NULL,
+    PRIMARY KEY (delivery_id, attempt_number)
+);

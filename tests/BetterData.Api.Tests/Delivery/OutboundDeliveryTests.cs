@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Delivery;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BetterData.Api.Tests.Delivery;
+
+public sealed class OutboundDeliveryTests
+{
+    [Fact]
+    public async Task Deliver_FailsThreeTimesThenSucceeds_FollowsScheduleSignsAndLogsEachAttempt()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(500, times: 3);
+        await using var app = new BetterDataApp(time: time);
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+        receiver.Secrets.Add(endpoint.Secret);
+
+        var published = await client.PublishAsync(tenant, "order.allocation_succeeded", new { orderId = "ord_1" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+
+        // Schedule after the immediate first attempt: 5 s, 5 min, 30 min (each ±20 %).
+        TimeSpan[] waits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)];
+        for (var i = 0; i < waits.Length; i++)
+        {
+            var pending = await client.DeliveryAsync(tenant, endpoint.Endpoint.Id, deliveryId);
+            var wait = pending.Delivery.NextAttemptAt!.Value - time.GetUtcNow();
+            Assert.InRange(wait, waits[i] * 0.79, waits[i] * 1.21);
+
+            await app.ProcessDueAsync(endpoint.Endpoint.Id); // not yet due: nothing is sent
+            Assert.Equal(i + 1, receiver.Requests.Count);
+            time.Advance(wait);
+            await app.ProcessDueAsync(endpoint.Endpoint.Id);
+            await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, i + 2);
+        }
+
+        var detail = await client.DeliveryAsync(tenant, endpoint.Endpoint.Id, deliveryId);
+        Assert.Equal(DeliveryStatus.Succeeded, detail.Delivery.Status);
+        Assert.Equal([500, 500, 500, 200], detail.Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.All(detail.Attempts, a => Assert.Equal("scheduled", a.Trigger));
+        Assert.Equal("reply 500", detail.Attempts[0].ResponseExcerpt);
+        Assert.Equal("http_status", detail.Attempts[0].ErrorKind);
+        Assert.Null(detail.Attempts[3].ErrorKind);
+
+        Assert.Equal(4, receiver.Requests.Count);
+        Assert.All(receiver.Requests, r => Assert.True(r.StandardValid && r.BetterDataValid));
+        var last = receiver.Requests.Last();
+        Assert.Equal(published.Id, last.Id);
+        using var body = JsonDocument.Parse(last.Body);
+        Assert.Equal(published.Id, body.RootElement.GetProperty("id").GetString());
+        Assert.Equal("order.allocation_succeeded", body.RootElement.GetProperty("type").GetString());
+        Assert.Equal(tenant, body.RootElement.GetProperty("tenantId").GetString());
+        Assert.Equal("ord_1", body.RootElement.GetProperty("data").GetProperty("orderId").GetString());
+        Assert.Equal(time.GetUtcNow().ToUnixTimeSeconds().ToString(), last.Timestamp);
+    }
+
+    [Fact]
+    public async Task Deliver_Gone410_DisablesEndpointAndFailsDelivery()
+    {
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(410);
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+
+        var info = await client.GetFromJsonAsync<EndpointInfo>($"/api/tenants/{tenant}/endpoints/{endpoint.Endpoint.Id}", DeliveryTestKit.Json);
+        Assert.Equal(410, detail.Attempts[0].StatusCode);
+        Assert.Equal(DeliveryStatus.Failed, (await client.DeliveryAsync(tenant, endpoint.Endpoint.Id, deliveryId)).Delivery.Status);
+        Assert.False(info!.Enabled);
+        Assert.Equal("gone", info.DisabledReason);
+    }
+
+    [Fact]
+    public async Task Deliver_429WithRetryAfter_WaitsAsLongAsAsked()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(429, retryAfter: "120");
+        await using var app = new BetterDataApp(time: time);
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+
+        var detail = await client.DeliveryAsync(tenant, endpoint.Endpoint.Id, deliveryId);
+        Assert.Equal(DeliveryStatus.Retrying, detail.Delivery.Status);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(120), detail.Delivery.NextAttemptAt);
+
+        time.Advance(TimeSpan.FromSeconds(60)); // past the 5 s schedule step, short of Retry-After
+        await app.ProcessDueAsync(endpoint.Endpoint.Id);
+        Assert.Single(receiver.Requests);
+        time.Advance(TimeSpan.FromSeconds(60));
+        await app.ProcessDueAsync(endpoint.Endpoint.Id);
+        detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 2);
+        Assert.Equal(200, detail.Attempts[1].StatusCode);
+    }
+
+    [Fact]
+    public async Task Deliver_ReceiverTooSlow_IsLoggedAsTimeoutAndRetried()
+    {
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(200, delay: TimeSpan.FromSeconds(5));
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow),
+            settings: new Dictionary<string, string?> { ["Delivery:AttemptTimeout"] = "00:00:00.500" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+
+        Assert.Equal("timeout", detail.Attempts[0].ErrorKind);
+        Assert.Null(detail.Attempts[0].StatusCode);
+        Assert.Equal(DeliveryStatus.Retrying, (await client.DeliveryAsync(tenant, endpoint.Endpoint.Id, deliveryId)).Delivery.Status);
+    }
+
+    [Fact]
+    public async Task Deliver_ConnectionRefused_IsLoggedAsConnectionErrorAndRetried()
+    {
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, $"http://127.0.0.1:{FreePort.Next()}/nobody-home");
+
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+
+        Assert.Equal("connection", detail.Attempts[0].ErrorKind);
+        Assert.Equal(DeliveryStatus.Retrying, (await client.DeliveryAsync(tenant, endpoint.Endpoint.Id, deliveryId)).Delivery.Status);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.20.30.40/hook")]
+    [InlineData("http://100.64.0.1/hook")]
+    [InlineData("http://[fd00:ec2::254]/hook")]
+    public async Task Deliver_NonPublicAddressNotAllowListed_IsRefusedAtConnect(string url)
+    {
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, url);
+
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+
+        Assert.Equal("ssrf_refused", detail.Attempts[0].ErrorKind);
+    }
+
+    [Fact]
+    public async Task Deliver_RealTimers_RetryWithoutHelp()
+    {
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(503);
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?>
+        {
+            ["Delivery:RetrySchedule:0"] = "00:00:00",
+            ["Delivery:RetrySchedule:1"] = "00:00:01",
+        });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+        receiver.Secrets.Add(endpoint.Secret);
+
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 2);
+
+        Assert.Equal([503, 200], detail.Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.All(receiver.Requests, r => Assert.True(r.StandardValid && r.BetterDataValid));
+    }
+
+    [Fact]
+    public async Task Publish_SameIdempotencyKeyTwice_OneDeliveryPerMatchingEndpointOnly()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow),
+            settings: new Dictionary<string, string?> { ["Billing:Plans:free:MaxEndpoints"] = "5" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var orders = await client.CreateEndpointAsync(tenant, receiver.Url + "?orders", "order.*");
+        var exact = await client.CreateEndpointAsync(tenant, receiver.Url + "?exact", "order.allocation_succeeded");
+        var inventory = await client.CreateEndpointAsync(tenant, receiver.Url + "?inventory", "inventory.out_of_stock");
+
+        var first = await client.PublishAsync(tenant, "order.allocation_succeeded", new { orderId = "o1" }, key: "k-1");
+        var second = await client.PublishAsync(tenant, "order.allocation_succeeded", new { orderId = "o1" }, key: "k-1");
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.False(first.Duplicate);
+        Assert.True(second.Duplicate);
+        Assert.Equal(2, first.Deliveries);
+        Assert.Single((await client.DeliveriesAsync(tenant, orders.Endpoint.Id)).Items);
+        Assert.Single((await client.DeliveriesAsync(tenant, exact.Endpoint.Id)).Items);
+        Assert.Empty((await client.DeliveriesAsync(tenant, inventory.Endpoint.Id)).Items);
+        await receiver.WaitForAsync(2);
+        await Task.Delay(300); // a third request would be a duplicate; give it a moment to (not) arrive
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.DoesNotContain(receiver.Requests, r => r.Headers.ContainsKey("x-inventory"));
+    }
+
+    [Fact]
+    public async Task RotateSecret_BothSecretsSignFor24Hours()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new BetterDataApp(time: time);
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+
+        var rotated = await (await client.PostAsync($"/api/tenants/{tenant}/endpoints/{endpoint.Endpoint.Id}/rotate-secret", null))
+            .Content.ReadFromJsonAsync<Api.Delivery.RotatedSecret>(DeliveryTestKit.Json);
+        receiver.Secrets.Add(endpoint.Secret); // a receiver that has not rolled over yet
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        var during = await receiver.WaitForAsync(1);
+
+        receiver.Secrets.Clear();
+        receiver.Secrets.Add(rotated!.Secret); // rolled over
+        time.Advance(TimeSpan.FromHours(25));
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s2" });
+        var after = await receiver.WaitForAsync(2);
+
+        Assert.NotEqual(endpoint.Secret, rotated.Secret);
+        Assert.Equal(2, during.Signature.Split(' ').Count(s => s.StartsWith("v1,", StringComparison.Ordinal)));
+        Assert.True(during.StandardValid && during.BetterDataValid);
+        Assert.Single(after.Signature.Split(' '));
+        Assert.True(after.StandardValid && after.BetterDataValid);
+    }
+
+    [Fact]
+    public async Task CreateEndpoint_OverPlanLimit_Is403NamingTheCapability()
+    {
+        await using var app = new BetterDataApp();
+        var (tenant, client) = await app.CreateTenantAsync();
+        await client.CreateEndpointAsync(tenant, "https://example.com/a");
+
+        var response = await client.PostAsJsonAsync($"/api/tenants/{tenant}/endpoints", new { url = "https://example.com/b" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("max_endpoints", problem.GetProperty("capability").GetString());
+    }
+
+    [Fact]
+    public async Task EventTypes_AnonymousCatalog_AndUnknownTypeOnPublish_Is400()
+    {
+        await using var app = new BetterDataApp();
+        var (tenant, client) = await app.CreateTenantAsync();
+
+        var catalog = await app.Anonymous().GetFromJsonAsync<JsonElement>("/api/event-types");
+        var unknown = await client.PostAsJsonAsync($"/api/tenants/{tenant}/events", new { type = "nope.nothing", data = new { } });
+
+        Assert.Contains(catalog.EnumerateArray(), e => e.GetProperty("name").GetString() == "inventory.out_of_stock");
+        Assert.All(catalog.EnumerateArray(), e => Assert.Equal(JsonValueKind.Object, e.GetProperty("example").ValueKind));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+}
