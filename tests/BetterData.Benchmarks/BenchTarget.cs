@@ -25,13 +25,17 @@ public sealed class BenchTarget : IAsyncDisposable
     /// <summary>Tenant <c>i</c> owns shop <see cref="ShopifyTraffic.Shop"/>(i).</summary>
     public string[] Tenants { get; }
 
-    public static async Task<BenchTarget> StartAsync(string? postgres, int tenants, IDictionary<string, string?>? settings = null)
+    public static async Task<BenchTarget> StartAsync(string? postgres, int tenants, IDictionary<string, string?>? settings = null, bool connectShopify = true)
     {
         var all = new Dictionary<string, string?>
         {
             // Per-request logs would measure the console, not us.
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
+            // Benchmark tenants are on the free plan; lift its limits so the plan is not what is measured.
+            ["Billing:Plans:free:MaxEndpoints"] = "1000",
+            ["Billing:Plans:free:MonthlyEventQuota"] = "1000000000",
+            ["Billing:Plans:free:OutboundWebhooks"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -39,7 +43,7 @@ public sealed class BenchTarget : IAsyncDisposable
         }
 
         var app = new BetterDataApp(postgres: postgres, settings: all);
-        var ids = await ShopTenants.CreateAsync(app.Admin(), tenants);
+        var ids = await ShopTenants.CreateAsync(app.Admin(), tenants, connectShopify: connectShopify);
         return new BenchTarget(app, ids);
     }
 

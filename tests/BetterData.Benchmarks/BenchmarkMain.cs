@@ -31,6 +31,7 @@ public static class BenchmarkMain
         Func<BenchmarkOptions, Task<Report>>? scenario = options.Scenario switch
         {
             "ingest" => IngestScenario.RunAsync,
+            "deliver" => DeliverScenario.RunAsync,
             _ => null,
         };
         if (scenario is null)

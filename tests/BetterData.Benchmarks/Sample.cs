@@ -11,7 +11,8 @@ public readonly record struct Sample(long Sequence, int Status, long LatencyTick
     public const int ConnectionError = -1;
     public const int Timeout = -2;
 
-    public bool Ok => Status == 200;
+    /// <summary>Acknowledged: webhooks answer 200, publishing answers 202.</summary>
+    public bool Ok => Status is >= 200 and < 300;
 
     public double LatencyMs => LatencyTicks * 1000.0 / Stopwatch.Frequency;
 }
