@@ -32,6 +32,7 @@ public static class BenchmarkMain
         {
             "ingest" => IngestScenario.RunAsync,
             "deliver" => DeliverScenario.RunAsync,
+            "backlog" => BacklogScenario.RunAsync,
             _ => null,
         };
         if (scenario is null)
