@@ -15,6 +15,10 @@ public static class ManagementApi
         app.MapEndpointsApi();
         app.MapDeliveriesApi();
         app.MapEventsApi();
+        var tenant = TenantsApi.TenantGroup(app);
+        tenant.MapConnectionsApi();
+        tenant.MapProductsApi();
+        tenant.MapSessionsApi();
         return app;
     }
 }

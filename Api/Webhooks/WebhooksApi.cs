@@ -6,12 +6,18 @@ public static class WebhooksApi
     {
         builder.Services.AddSingleton<StripeEventProcessor>();
         builder.Services.AddSingleton<StripeWebhookSource>();
+        builder.Services.AddSingleton<ShopifyWebhookSource>();
+        builder.Services.AddSingleton<SquareWebhookSource>();
+        builder.Services.AddSingleton<BetterDataWebhookSource>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapWebhookSource<StripeWebhookSource>("/webhooks/stripe");
+        app.MapWebhookSource<ShopifyWebhookSource>("/webhooks/shopify");
+        app.MapWebhookSource<SquareWebhookSource>("/webhooks/square");
+        app.MapWebhookSource<BetterDataWebhookSource>("/webhooks/betterdata");
         return app;
     }
 }

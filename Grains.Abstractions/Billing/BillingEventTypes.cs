@@ -9,9 +9,6 @@ public static class BillingEventTypes
     public const string InvoicePaid = "invoice.paid";
     public const string InvoicePaymentFailed = "invoice.payment_failed";
 
-    /// <summary>Outbound event published to the tenant's endpoints when its subscription changes.</summary>
-    public const string OutboundSubscriptionUpdated = "subscription.updated";
-
     public static bool IsSubscription(string type) =>
         type is SubscriptionCreated or SubscriptionUpdated or SubscriptionDeleted;
 

@@ -150,7 +150,7 @@ public sealed partial class TenantBillingGrain(
                 capabilities_version = capabilities.Version,
                 current_period_end = state.State.Record.CurrentPeriodEnd,
             });
-            AddNotice(PublishNotice, e, BillingEventTypes.OutboundSubscriptionUpdated, data);
+            AddNotice(PublishNotice, e, EventTypes.SubscriptionUpdated, data);
         }
 
         var summary = ended

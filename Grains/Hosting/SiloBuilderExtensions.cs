@@ -1,5 +1,6 @@
 using BetterData.Grains.Billing;
 using BetterData.Grains.Delivery;
+using BetterData.Grains.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -69,6 +70,7 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
         silo.Services.AddDelivery(settings);
+        silo.AddCommerce();
         return silo;
     }
 }

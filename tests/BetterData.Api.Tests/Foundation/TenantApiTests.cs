@@ -82,6 +82,6 @@ public sealed class TenantApiTests
         Assert.Contains("\"openapi\"", await client.GetStringAsync("/openapi/v1.json"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/dashboard/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Admin().GetAsync("/dashboard/")).StatusCode);
-        Assert.Contains("# TYPE", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains("betterdata_delivery_backlog", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using BetterData.Grains.Connections;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BetterData.Api.Management;
+
+/// <summary><c>PUT /api/tenants/{tenant}/connections/{shopify|square}</c>. Secrets and tokens go in and never come out.</summary>
+public static partial class ConnectionsApi
+{
+    public static RouteGroupBuilder MapConnectionsApi(this RouteGroupBuilder tenant)
+    {
+        var group = tenant.MapGroup("/connections").WithTags("Connections");
+        group.MapPut("/shopify", PutShopifyAsync).WithSummary("Connect a Shopify store. A new secret rotates: the previous one verifies for the grace period.");
+        group.MapPut("/square", PutSquareAsync).WithSummary("Connect a Square merchant. A new signature key rotates like Shopify's.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<ConnectionView>, ValidationProblem, Conflict<ProblemDetails>>> PutShopifyAsync(
+        string tenant, ShopifyConnectionRequest request, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.ShopDomain is null || !ShopDomain().IsMatch(request.ShopDomain.Trim()))
+        {
+            errors["shopDomain"] = ["A shop domain such as 'acme.myshopify.com' is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.WebhookSecret) || request.WebhookSecret.Length > 512)
+        {
+            errors["webhookSecret"] = ["The webhook signing secret (1-512 characters) is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await ConnectAsync(grains, ConnectionKeys.Of(ConnectionKeys.Shopify, request.ShopDomain!),
+            new ConnectionRequest(tenant, request.WebhookSecret!, null, null, null));
+    }
+
+    private static async Task<Results<Ok<ConnectionView>, ValidationProblem, Conflict<ProblemDetails>>> PutSquareAsync(
+        string tenant, SquareConnectionRequest request, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.MerchantId) || request.MerchantId.Length > 64 || request.MerchantId.Contains('/', StringComparison.Ordinal))
+        {
+            errors["merchantId"] = ["The Square merchant id is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.SignatureKey) || request.SignatureKey.Length > 512)
+        {
+            errors["signatureKey"] = ["The subscription's signature key (1-512 characters) is required."];
+        }
+
+        if (request.NotificationUrl is not null && !IsHttpUrl(request.NotificationUrl))
+        {
+            errors["notificationUrl"] = ["An absolute http(s) URL."];
+        }
+
+        if (request.ApiBaseUrl is not null && !IsHttpUrl(request.ApiBaseUrl))
+        {
+            errors["apiBaseUrl"] = ["An absolute http(s) URL."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await ConnectAsync(grains, ConnectionKeys.Of(ConnectionKeys.Square, request.MerchantId!),
+            new ConnectionRequest(tenant, request.SignatureKey!, request.NotificationUrl, request.AccessToken, request.ApiBaseUrl));
+    }
+
+    private static async Task<Results<Ok<ConnectionView>, ValidationProblem, Conflict<ProblemDetails>>> ConnectAsync(
+        IGrainFactory grains, string key, ConnectionRequest request)
+    {
+        if (await grains.GetGrain<ICommerceConnectionGrain>(key).ConnectAsync(request) is { } view)
+        {
+            return TypedResults.Ok(view);
+        }
+
+        return TypedResults.Conflict(new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Connected to another tenant",
+            Detail = "This store is connected to another tenant.",
+        });
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9-]+)+$")]
+    private static partial Regex ShopDomain();
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using BetterData.Grains.Catalog;
+using BetterData.Grains.Sessions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BetterData.Api.Management;
+
+/// <summary>Conversational sessions for the commerce gateway: interests, out-of-stock alerts (list and live SSE).</summary>
+public static partial class SessionsApi
+{
+    /// <summary>How often the SSE stream looks for new alerts; the session grain is the single source of truth.</summary>
+    private static readonly TimeSpan StreamPollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder tenant)
+    {
+        var group = tenant.MapGroup("/sessions").WithTags("Sessions");
+        group.MapPost("/", StartAsync).WithSummary("Start a session (optionally with your own id).");
+        group.MapGet("/{sessionId}", GetAsync).WithSummary("A session: status, interests, order.");
+        group.MapPost("/{sessionId}/interests", AddInterestsAsync).WithSummary("Products the AI is discussing.");
+        group.MapGet("/{sessionId}/alerts", GetAlertsAsync).WithSummary("Alerts after a sequence number.");
+        group.MapGet("/{sessionId}/alerts/stream", StreamAlerts).WithSummary("Alerts as Server-Sent Events (honours Last-Event-ID).");
+        return group;
+    }
+
+    private static async Task<Results<Created<SessionView>, Ok<SessionView>, ValidationProblem, Conflict<ProblemDetails>>> StartAsync(
+        string tenant, StartSession? request, IGrainFactory grains)
+    {
+        var id = string.IsNullOrWhiteSpace(request?.SessionId) ? "ses_" + Guid.NewGuid().ToString("N") : request.SessionId;
+        if (!SessionId().IsMatch(id))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["sessionId"] = ["1-128 characters of letters, digits, '-', '_', '.' and ':'."],
+            });
+        }
+
+        var session = grains.GetGrain<ISessionGrain>(id);
+        var existed = await session.GetAsync() is not null;
+        if (await session.StartAsync(tenant) is not { } view)
+        {
+            return TypedResults.Conflict(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Session id taken" });
+        }
+
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/tenants/{tenant}/sessions/{id}", view);
+    }
+
+    private static async Task<Results<Ok<SessionView>, NotFound>> GetAsync(string tenant, string sessionId, IGrainFactory grains) =>
+        await FindAsync(tenant, sessionId, grains) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<SessionView>, NotFound, ValidationProblem, Conflict<ProblemDetails>>> AddInterestsAsync(
+        string tenant, string sessionId, AddInterests request, IGrainFactory grains)
+    {
+        if (request.ProductIds is not { Count: > 0 and <= 100 } ids || ids.Any(string.IsNullOrWhiteSpace))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["productIds"] = ["1-100 product ids."] });
+        }
+
+        if (await FindAsync(tenant, sessionId, grains) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var view = (await grains.GetGrain<ISessionGrain>(sessionId).AddInterestsAsync(ids))!;
+        if (view.Status != SessionStatus.Active)
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Session not active",
+                Detail = $"The session is {view.Status} and takes no more interests.",
+            });
+        }
+
+        // The product keeps the list of sessions to alert; registered here, outside the session grain, so grains never call each other in a cycle.
+        await Task.WhenAll(ids.Distinct().Select(p => grains.GetGrain<IProductGrain>(CommerceKeys.Of(tenant, p)).RegisterInterestAsync(sessionId)));
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<Ok<AlertList>, NotFound>> GetAlertsAsync(string tenant, string sessionId, long? after, IGrainFactory grains)
+    {
+        if (await FindAsync(tenant, sessionId, grains) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(new AlertList(await grains.GetGrain<ISessionGrain>(sessionId).GetAlertsAsync(after ?? 0)));
+    }
+
+    private static async Task<Results<ServerSentEventsResult<SessionAlert>, NotFound>> StreamAlerts(
+        string tenant, string sessionId, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(tenant, sessionId, grains) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var after = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
+        return TypedResults.ServerSentEvents(ReadAlertsAsync(http.Response, grains.GetGrain<ISessionGrain>(sessionId), after, http.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<SessionAlert>> ReadAlertsAsync(HttpResponse response, ISessionGrain session, long after,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Send the headers now, so the client knows the stream is open before the first alert.
+        await response.Body.FlushAsync(cancellationToken);
+        // Real time, not the injected TimeProvider: this paces I/O, it is not time logic.
+        using var timer = new PeriodicTimer(StreamPollInterval);
+        do
+        {
+            foreach (var alert in await session.GetAlertsAsync(after))
+            {
+                after = alert.Sequence;
+                yield return new SseItem<SessionAlert>(alert, alert.Type) { EventId = alert.Sequence.ToString(CultureInfo.InvariantCulture) };
+            }
+        }
+        while (await WaitAsync(timer, cancellationToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<SessionView?> FindAsync(string tenant, string sessionId, IGrainFactory grains) =>
+        await grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is { } view && view.TenantId == tenant ? view : null;
+
+    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,128}$")]
+    private static partial Regex SessionId();
+}
+
+public sealed record StartSession(string? SessionId);
+
+public sealed record AddInterests(IReadOnlyList<string>? ProductIds);
+
+public sealed record AlertList(IReadOnlyList<SessionAlert> Data);

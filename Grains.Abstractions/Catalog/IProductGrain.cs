@@ -1,0 +1,31 @@
+namespace BetterData.Grains.Catalog;
+
+/// <summary>
+/// One product of one tenant (key: <c>{tenant}/{productId}</c>): listing, variants, stock per variant per location,
+/// hourly units sold, and the sessions to alert when it goes out of stock.
+/// </summary>
+public interface IProductGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or updates the listing. <see cref="ApplyResult.Stale"/> when we hold a newer one.</summary>
+    Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot);
+
+    /// <summary>Removes the product from the active catalog (kept as deleted).</summary>
+    Task<ApplyResult> DeleteAsync(DateTimeOffset at);
+
+    Task<ApplyResult> SetStockAsync(string variantId, string locationId, int available, DateTimeOffset at);
+
+    Task<ProductView?> GetAsync();
+
+    /// <summary>
+    /// Takes <paramref name="quantity"/> from the locations that hold stock (all or nothing) and counts it as sold.
+    /// Idempotent per <paramref name="reservationId"/> (order id and line).
+    /// </summary>
+    Task<bool> ReserveAsync(string reservationId, string? variantId, int quantity);
+
+    /// <summary>Gives back what <paramref name="reservationId"/> took here.</summary>
+    Task ReleaseAsync(string reservationId);
+
+    Task RegisterInterestAsync(string sessionId);
+
+    Task<IReadOnlyList<SalesBucket>> GetSalesAsync();
+}

@@ -1,0 +1,17 @@
+namespace BetterData.Grains.Connections;
+
+/// <summary>
+/// One store connection (key: <c>shopify/{shop domain}</c> or <c>square/{merchant id}</c>): which tenant owns the shop or
+/// merchant, and the secrets that authenticate its webhooks. Inbound webhooks find their tenant here.
+/// </summary>
+public interface ICommerceConnectionGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or updates the connection. Null when another tenant owns this shop or merchant.</summary>
+    Task<ConnectionView?> ConnectAsync(ConnectionRequest request);
+
+    /// <summary>The owning tenant and the secrets valid now (current, and the previous one during its grace period); null when unknown.</summary>
+    Task<ConnectionCredentials?> GetCredentialsAsync();
+
+    /// <summary>The public view (never secrets); null when unknown.</summary>
+    Task<ConnectionView?> GetAsync();
+}

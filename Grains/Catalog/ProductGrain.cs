@@ -1,0 +1,243 @@
+using System.Text.Json;
+using BetterData.Grains.Events;
+using BetterData.Grains.Hosting;
+using BetterData.Grains.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace BetterData.Grains.Catalog;
+
+public sealed partial class ProductGrain(
+    [PersistentState("product", StorageNames.Default)] IPersistentState<ProductState> state,
+    TimeProvider time,
+    ILogger<ProductGrain> logger) : Grain, IProductGrain
+{
+    private const int MaxReservations = 1_000;
+    private const int MaxInterestedSessions = 1_000;
+    private const int SalesHours = 24 * 90;
+
+    private string TenantId => CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
+    private string ProductId => CommerceKeys.Split(this.GetPrimaryKeyString()).Id;
+
+    public async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot)
+    {
+        var s = state.State;
+        if (state.RecordExists && snapshot.UpdatedAt < s.UpdatedAt)
+        {
+            return ApplyResult.Stale;
+        }
+
+        var before = Available();
+        s.Listed = true;
+        s.Deleted = false;
+        s.Title = snapshot.Title;
+        s.Description = snapshot.Description;
+        s.Price = snapshot.Price;
+        s.Currency = snapshot.Currency;
+        s.Images = [.. snapshot.Images];
+        s.Status = snapshot.Status;
+        s.UpdatedAt = snapshot.UpdatedAt;
+        var old = s.Variants.ToDictionary(v => v.VariantId);
+        s.Variants = [.. snapshot.Variants.Select(v => new ProductVariantState
+        {
+            VariantId = v.VariantId,
+            Sku = v.Sku,
+            InventoryItemId = v.InventoryItemId,
+            Price = v.Price,
+            Stock = old.TryGetValue(v.VariantId, out var held) ? held.Stock : [],
+            StockUpdatedAt = held?.StockUpdatedAt ?? [],
+        })];
+        await SaveAsync(before);
+        return ApplyResult.Applied;
+    }
+
+    public async Task<ApplyResult> DeleteAsync(DateTimeOffset at)
+    {
+        if (state.RecordExists && at < state.State.UpdatedAt)
+        {
+            return ApplyResult.Stale;
+        }
+
+        var before = Available();
+        state.State.Deleted = true;
+        state.State.UpdatedAt = at;
+        await SaveAsync(before);
+        return ApplyResult.Applied;
+    }
+
+    public async Task<ApplyResult> SetStockAsync(string variantId, string locationId, int available, DateTimeOffset at)
+    {
+        var variant = state.State.Variants.Find(v => v.VariantId == variantId);
+        if (variant is null)
+        {
+            return ApplyResult.Unmatched;
+        }
+
+        if (variant.StockUpdatedAt.TryGetValue(locationId, out var heldAt) && at < heldAt)
+        {
+            return ApplyResult.Stale;
+        }
+
+        var before = Available();
+        variant.Stock[locationId] = available;
+        variant.StockUpdatedAt[locationId] = at;
+        await SaveAsync(before);
+        return ApplyResult.Applied;
+    }
+
+    public Task<ProductView?> GetAsync()
+    {
+        var s = state.State;
+        if (!s.Listed)
+        {
+            return Task.FromResult<ProductView?>(null);
+        }
+
+        var variants = s.Variants.Select(v => new VariantView(v.VariantId, v.Sku, v.Price, v.Available,
+            new Dictionary<string, int>(v.Stock))).ToList();
+        return Task.FromResult<ProductView?>(new ProductView(ProductId, s.Title, s.Description, s.Price, s.Currency, s.Images,
+            s.Deleted ? "deleted" : s.Status, s.Deleted, s.UpdatedAt, Available(), variants));
+    }
+
+    public async Task<bool> ReserveAsync(string reservationId, string? variantId, int quantity)
+    {
+        var s = state.State;
+        if (s.Reservations.ContainsKey(reservationId))
+        {
+            return true;
+        }
+
+        if (!s.Listed || s.Deleted || quantity <= 0)
+        {
+            return false;
+        }
+
+        var candidates = s.Variants.Where(v => variantId is null || v.VariantId == variantId)
+            .SelectMany(v => v.Stock.Where(kv => kv.Value > 0).Select(kv => (Variant: v, Location: kv.Key, Count: kv.Value)))
+            .OrderByDescending(c => c.Count)
+            .ToList();
+        if (candidates.Sum(c => c.Count) < quantity)
+        {
+            return false;
+        }
+
+        var before = Available();
+        var taken = new List<ReservedStock>();
+        var remaining = quantity;
+        foreach (var (variant, location, count) in candidates)
+        {
+            var take = Math.Min(count, remaining);
+            variant.Stock[location] = count - take;
+            taken.Add(new ReservedStock(variant.VariantId, location, take));
+            remaining -= take;
+            if (remaining == 0)
+            {
+                break;
+            }
+        }
+
+        s.Reservations[reservationId] = taken;
+        s.ReservationOrder.Add(reservationId);
+        while (s.ReservationOrder.Count > MaxReservations)
+        {
+            s.Reservations.Remove(s.ReservationOrder[0]);
+            s.ReservationOrder.RemoveAt(0);
+        }
+
+        RecordSale(quantity);
+        await SaveAsync(before);
+        return true;
+    }
+
+    public async Task ReleaseAsync(string reservationId)
+    {
+        var s = state.State;
+        if (!s.Reservations.Remove(reservationId, out var taken))
+        {
+            return;
+        }
+
+        s.ReservationOrder.Remove(reservationId);
+        foreach (var item in taken)
+        {
+            if (s.Variants.Find(v => v.VariantId == item.VariantId) is { } variant)
+            {
+                variant.Stock[item.LocationId] = variant.Stock.GetValueOrDefault(item.LocationId) + item.Quantity;
+            }
+        }
+
+        RecordSale(-taken.Sum(t => t.Quantity));
+        await SaveAsync(Available());
+    }
+
+    public async Task RegisterInterestAsync(string sessionId)
+    {
+        var sessions = state.State.InterestedSessions;
+        if (sessions.Contains(sessionId))
+        {
+            return;
+        }
+
+        sessions.Add(sessionId);
+        if (sessions.Count > MaxInterestedSessions)
+        {
+            sessions.RemoveAt(0);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<SalesBucket>> GetSalesAsync() =>
+        Task.FromResult<IReadOnlyList<SalesBucket>>([.. state.State.HourlySales.Select(kv =>
+            new SalesBucket(DateTimeOffset.FromUnixTimeSeconds(kv.Key * 3600), kv.Value))]);
+
+    private int Available() => state.State.Deleted ? 0 : state.State.Variants.Sum(v => v.Available);
+
+    private void RecordSale(int units)
+    {
+        var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        var sales = state.State.HourlySales;
+        sales[hour] = Math.Max(0, sales.GetValueOrDefault(hour) + units);
+        while (sales.Count > 0 && sales.Keys.First() <= hour - SalesHours)
+        {
+            sales.Remove(sales.Keys.First());
+        }
+    }
+
+    // State first, then the index, then alerts: a crash after the write leaves at worst a stale index entry that the
+    // next change of this product repairs.
+    private async Task SaveAsync(int availableBefore)
+    {
+        await state.WriteStateAsync();
+        var s = state.State;
+        var index = GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId);
+        if (s.Deleted || !s.Listed)
+        {
+            await index.RemoveAsync(ProductId);
+        }
+        else
+        {
+            var variants = s.Variants.Select(v => new VariantSnapshot(v.VariantId, v.Sku, v.InventoryItemId, v.Price)).ToList();
+            await index.UpsertAsync(new CatalogEntry(ProductId, s.Title, [.. s.Variants.Where(v => v.Sku is not null).Select(v => v.Sku!)],
+                s.Price, s.Currency, Available(), variants));
+        }
+
+        if (availableBefore > 0 && Available() == 0 && !s.Deleted)
+        {
+            await AlertOutOfStockAsync();
+        }
+    }
+
+    private async Task AlertOutOfStockAsync()
+    {
+        var now = time.GetUtcNow();
+        LogOutOfStock(logger, TenantId, ProductId, state.State.InterestedSessions.Count);
+        var data = JsonSerializer.Serialize(new { tenantId = TenantId, productId = ProductId, title = state.State.Title, at = now });
+        await GrainFactory.GetGrain<ITenantEventsGrain>(TenantId).PublishAsync(new PublishRequest(
+            EventTypes.InventoryOutOfStock, data, $"oos:{ProductId}:{now.ToUnixTimeMilliseconds()}"));
+        await Task.WhenAll(state.State.InterestedSessions.Select(id =>
+            GrainFactory.GetGrain<ISessionGrain>(id).AlertOutOfStockAsync(ProductId, now)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} of tenant {TenantId} is out of stock; {Sessions} sessions interested")]
+    private static partial void LogOutOfStock(ILogger logger, string tenantId, string productId, int sessions);
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Catalog;
+using BetterData.Grains.Orders;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BetterData.Api.Tests.Commerce;
+
+public sealed class ShopifyWebhookTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ProductTopics_CreateUpdateDelete_AreReflectedInSearch()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+
+        var created = await shop.ShopifyAsync("products/create", CommerceClient.Product(101, "Blue Mug", T0, (1011, "MUG-BLUE", 9011)));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("101", (await shop.SearchAsync("blue mug"))[0].GetProperty("productId").GetString());
+        Assert.Equal(1, (await shop.SearchAsync("mug-blu")).GetArrayLength());
+
+        await shop.ShopifyAsync("products/update", CommerceClient.Product(101, "Green Mug", T0.AddMinutes(1), (1011, "MUG-GREEN", 9011)));
+        Assert.Equal(0, (await shop.SearchAsync("blue")).GetArrayLength());
+        Assert.Equal(1, (await shop.SearchAsync("green")).GetArrayLength());
+
+        var deleted = await shop.ShopifyAsync("products/delete", new { id = 101 }, tweak: r => r.Headers.Add("X-Shopify-Triggered-At", T0.AddMinutes(2).ToString("O")));
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal(0, (await shop.SearchAsync("mug")).GetArrayLength());
+        var product = (await shop.ProductAsync("101"))!.Value;
+        Assert.True(product.GetProperty("deleted").GetBoolean());
+    }
+
+    [Fact]
+    public async Task StaleRetry_OlderUpdatedAt_DoesNotOverwrite()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        await shop.ShopifyAsync("products/update", CommerceClient.Product(7, "New title", T0.AddHours(1), (71, "SKU-7", 710)));
+
+        var retry = await shop.ShopifyAsync("products/update", CommerceClient.Product(7, "Old title", T0, (71, "SKU-7", 710)));
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("ignored", (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal("New title", (await shop.ProductAsync("7"))!.Value.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task InventoryLevelsUpdate_MapsInventoryItemToVariant_AndKeepsStockPerLocation()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(5, "Lamp", T0, (51, "LAMP-1", 501), (52, "LAMP-2", 502)));
+
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(501, 1, 3, T0));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(501, 2, 4, T0));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(502, 1, 5, T0));
+        var stale = await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(502, 1, 99, T0.AddMinutes(-5)));
+
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        var product = (await shop.ProductAsync("5"))!.Value;
+        Assert.Equal(12, product.GetProperty("available").GetInt32());
+        var lamp1 = product.GetProperty("variants")[0];
+        Assert.Equal(3, lamp1.GetProperty("stockByLocation").GetProperty("1").GetInt32());
+        Assert.Equal(4, lamp1.GetProperty("stockByLocation").GetProperty("2").GetInt32());
+    }
+
+    [Fact]
+    public async Task InventoryLevel_BeforeItsProduct_IsAppliedWhenTheProductArrives()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+
+        var early = await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(801, 1, 6, T0));
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(8, "Rug", T0, (81, "RUG", 801)));
+
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Equal(6, (await shop.ProductAsync("8"))!.Value.GetProperty("available").GetInt32());
+    }
+
+    [Fact]
+    public async Task BadInputs_AreRefusedWithTheRightStatus_AndChangeNothing()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        var product = JsonSerializer.Serialize(CommerceClient.Product(9, "Chair", T0, (91, "CH-1", 901)));
+
+        var missing = await shop.ShopifyRawAsync("products/create", product, "e1", tweak: r => r.Headers.Remove("X-Shopify-Hmac-Sha256"));
+        var wrong = await shop.ShopifyRawAsync("products/create", product, "e2", secret: "not-the-secret");
+        var unknownShop = await shop.ShopifyRawAsync("products/create", product, "e3", shop: "other.myshopify.com");
+        var malformed = await shop.ShopifyRawAsync("products/create", "{not json", "e4");
+        var invalid = await shop.ShopifyRawAsync("products/create", """{"id": 9}""", "e5");
+        var unhandled = await shop.ShopifyRawAsync("customers/create", """{"id": 1}""", "e6");
+        var huge = await shop.ShopifyRawAsync("products/create", "{\"x\":\"" + new string('a', 1024 * 1024) + "\"}", "e7");
+
+        Assert.Equal(HttpStatusCode.Forbidden, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unknownShop.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, unhandled.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Null(await shop.ProductAsync("9"));
+
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyRawAsync("products/create", product, "e8")).StatusCode);
+        var renamed = JsonSerializer.Serialize(CommerceClient.Product(9, "Renamed", T0.AddDays(1), (91, "CH-1", 901)));
+        var duplicate = await shop.ShopifyRawAsync("products/update", renamed, "e8");
+        Assert.Equal(HttpStatusCode.OK, duplicate.StatusCode);
+        Assert.Equal("duplicate", (await duplicate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal("Chair", (await shop.ProductAsync("9"))!.Value.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task DedupeWindow_IsBounded_OldestIdsAreForgotten()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Commerce:RecentEventIdLimit"] = "2" });
+        var shop = await CommerceClient.CreateAsync(app);
+        var body = JsonSerializer.Serialize(CommerceClient.Product(3, "Cup", T0, (31, "CUP", 301)));
+
+        await shop.ShopifyRawAsync("products/update", body, "a");
+        await shop.ShopifyRawAsync("products/update", body, "b");
+        var recent = await shop.ShopifyRawAsync("products/update", body, "b");
+        await shop.ShopifyRawAsync("products/update", body, "c");
+        var forgotten = await shop.ShopifyRawAsync("products/update", body, "a");
+
+        Assert.Equal("duplicate", (await recent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal("accepted", (await forgotten.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task EventId_Missing_FallsBackToWebhookId()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        var body = JsonSerializer.Serialize(CommerceClient.Product(3, "Cup", T0, (31, "CUP", 301)));
+        void WebhookIdOnly(HttpRequestMessage r)
+        {
+            r.Headers.Remove("X-Shopify-Event-Id");
+            r.Headers.Remove("X-Shopify-Webhook-Id");
+            r.Headers.Add("X-Shopify-Webhook-Id", "wh-1");
+        }
+
+        await shop.ShopifyRawAsync("products/create", body, "ignored", tweak: WebhookIdOnly);
+        var again = await shop.ShopifyRawAsync("products/create", body, "ignored", tweak: WebhookIdOnly);
+
+        Assert.Equal("duplicate", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Connection_SecretsAreWriteOnly_AndPreviousSecretVerifiesOnlyDuringGrace()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new BetterDataApp(time: time);
+        var shop = await CommerceClient.CreateAsync(app);
+        var put = await shop.Tenant.PutAsJsonAsync($"/api/tenants/{shop.TenantId}/connections/shopify",
+            new { shopDomain = "ACME.myshopify.com", webhookSecret = "rotated-secret" });
+        var text = await put.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.DoesNotContain("rotated-secret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(CommerceClient.ShopifySecret, text, StringComparison.Ordinal);
+
+        var product = CommerceClient.Product(1, "A", T0, (11, "A", 111));
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", product, secret: "rotated-secret")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", product)).StatusCode);
+        time.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(HttpStatusCode.Forbidden, (await shop.ShopifyAsync("products/create", product)).StatusCode);
+
+        var (otherId, other) = await app.CreateTenantAsync();
+        var steal = await other.PutAsJsonAsync($"/api/tenants/{otherId}/connections/shopify", new { shopDomain = "acme.myshopify.com", webhookSecret = "mine" });
+        Assert.Equal(HttpStatusCode.Conflict, steal.StatusCode);
+    }
+
+    [Fact]
+    public async Task OrdersCreate_AllocatesOnce_AndFailedAllocationReleasesPartialReservations()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Pen", T0, (11, "PEN", 111)));
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(2, "Ink", T0, (21, "INK", 211)));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 2, T0));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 2, 3, T0));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(211, 1, 1, T0));
+
+        var order = new { id = 5001, created_at = T0.ToString("O"), line_items = new[] { new { product_id = 1, variant_id = 11, sku = "PEN", quantity = 4 } } };
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("orders/create", order, eventId: "o1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("orders/create", order, eventId: "o1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("orders/create", order, eventId: "o1-redelivered")).StatusCode);
+        Assert.Equal(1, (await shop.ProductAsync("1"))!.Value.GetProperty("available").GetInt32());
+        var placed = await app.Grains.GetGrain<IOrderGrain>(CommerceKeys.Of(shop.TenantId, "5001")).GetAsync();
+        Assert.Equal("allocated", placed!.Status);
+        Assert.Equal(4, (await app.Grains.GetGrain<IProductGrain>(CommerceKeys.Of(shop.TenantId, "1")).GetSalesAsync()).Sum(b => b.Units));
+
+        var tooMuch = new
+        {
+            id = 5002,
+            created_at = T0.ToString("O"),
+            line_items = new[] { new { product_id = 2, variant_id = 21, sku = "INK", quantity = 1 }, new { product_id = 1, variant_id = 11, sku = "PEN", quantity = 2 } },
+        };
+        await shop.ShopifyAsync("orders/create", tooMuch);
+
+        var failed = await app.Grains.GetGrain<IOrderGrain>(CommerceKeys.Of(shop.TenantId, "5002")).GetAsync();
+        Assert.Equal("allocation_failed", failed!.Status);
+        Assert.Equal("PEN", Assert.Single(failed.UnmetLines).Sku);
+        Assert.Equal(1, (await shop.ProductAsync("2"))!.Value.GetProperty("available").GetInt32());
+        Assert.Equal(1, (await shop.ProductAsync("1"))!.Value.GetProperty("available").GetInt32());
+    }
+}
