@@ -10,7 +10,7 @@ public static class BenchmarkMain
           ingest   [--tenants 16] [--products 0 (0 = a new product per event)] [--warmup 3]
           deliver  [--events 2000] [--endpoints 4]
           backlog  [--pending 100000] [--probe 200]
-          scale    [--counts 1000,100000,1000000] [--grain product|tenant]
+          scale    [--counts 1000,100000,1000000] [--grain product|tenant] [--per-tenant 1000]
         """;
 
     public static async Task<int> Main(string[] args)

@@ -19,8 +19,8 @@ public static class ScaleScenario
         await using var postgres = options.Postgres ? await PostgresServer.StartAsync() : null;
         var cs = postgres is null ? null : await postgres.CreateDatabaseAsync("bench_scale");
         await using var target = await BenchTarget.StartAsync(cs, tenants: 0, connectShopify: false);
-        var toucher = new ScaleToucher(target.Grains);
-        await toucher.PrepareAsync(options.Get("grain", "product"));
+        var toucher = new ScaleToucher(target.Grains, options.Number("per-tenant", 1000));
+        toucher.Prepare(options.Get("grain", "product"));
         report.Notes.Add($"Grain: {toucher.Description}. {parallel} calls in flight. Heap is measured after a full blocking GC.");
 
         var baseline = Heap();
