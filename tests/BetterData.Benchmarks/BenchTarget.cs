@@ -51,5 +51,16 @@ public sealed class BenchTarget : IAsyncDisposable
     public Task<(int Checked, int Lost)> CountLostAsync(ShopifyTraffic traffic, IEnumerable<Sample> samples) =>
         IngestCheck.CountLostAsync(Address, BetterDataApp.AdminKey, Tenants, traffic, samples);
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await app.DisposeAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // A silo with a million activations does not deactivate them all within the host's shutdown timeout;
+            // the figures are already taken.
+        }
+    }
 }

@@ -31,7 +31,6 @@ public sealed class ManagementBadInputTests
             new("create, huge name", HttpStatusCode.BadRequest, () => Post("/api/tenants", $"{{\"name\":\"{Huge}\",\"id\":\"victim\"}}", headers: admin)),
             new("create, bad id", HttpStatusCode.BadRequest, () => Post("/api/tenants", """{"name":"Victim","id":"../Victim"}""", headers: admin)),
             new("create, deep nesting", HttpStatusCode.BadRequest, () => Post("/api/tenants", "{\"name\":\"Victim\",\"id\":\"victim\",\"x\":" + Deep() + "}", headers: admin)),
-            new("create, body over the limit", HttpStatusCode.RequestEntityTooLarge, () => Post("/api/tenants", OverLimit, headers: admin)),
             new("create, existing id", HttpStatusCode.Conflict, () => Post("/api/tenants", """{"name":"Again","id":"acme"}""", headers: admin)),
             new("read, another tenant's key", HttpStatusCode.Forbidden, () => Get($"/api/tenants/{tenant}", otherKey)),
             new("read, no key", HttpStatusCode.Unauthorized, () => Get($"/api/tenants/{tenant}", null)),
