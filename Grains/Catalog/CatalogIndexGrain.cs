@@ -1,19 +1,34 @@
 using BetterData.Grains.Hosting;
+using Orleans.Concurrency;
 
 namespace BetterData.Grains.Catalog;
 
 /// <summary>
 /// A linear scan over the tenant's active products: enough for catalogs of a few thousand items. A larger catalog
-/// would move search to PostgreSQL full-text search, keeping this grain as the writer.
+/// would move search to PostgreSQL full-text search, keeping this grain as the writer. Reentrant: every method
+/// changes state synchronously before its first await, and concurrent writers share storage writes.
 /// </summary>
-public sealed class CatalogIndexGrain(
-    [PersistentState("catalog-index", StorageNames.Default)] IPersistentState<CatalogIndexState> state) : Grain, ICatalogIndexGrain
+[Reentrant]
+public sealed class CatalogIndexGrain : Grain, ICatalogIndexGrain
 {
     private const int MaxParked = 1_000;
+    private readonly IPersistentState<CatalogIndexState> state;
+    private readonly CoalescingStateWriter writer;
+
+    public CatalogIndexGrain([PersistentState("catalog-index", StorageNames.Default)] IPersistentState<CatalogIndexState> state)
+    {
+        this.state = state;
+        writer = new CoalescingStateWriter(() => state.WriteStateAsync());
+    }
 
     public async Task UpsertAsync(CatalogEntry entry)
     {
         var s = state.State;
+        if (s.Products.TryGetValue(entry.ProductId, out var held) && SameEntry(held, entry))
+        {
+            return;
+        }
+
         ForgetItems(entry.ProductId);
         s.Products[entry.ProductId] = entry;
         foreach (var variant in entry.Variants)
@@ -25,7 +40,7 @@ public sealed class CatalogIndexGrain(
             }
         }
 
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
     }
 
     public async Task RemoveAsync(string productId)
@@ -37,7 +52,7 @@ public sealed class CatalogIndexGrain(
 
         ForgetItems(productId);
         state.State.Products.Remove(productId);
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
     }
 
     public Task<IReadOnlyList<CatalogEntry>> SearchAsync(string? query, int limit)
@@ -74,7 +89,7 @@ public sealed class CatalogIndexGrain(
             s.ParkedOrder.RemoveAt(0);
         }
 
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
     }
 
     public async Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IReadOnlyList<string> inventoryItemIds)
@@ -93,15 +108,29 @@ public sealed class CatalogIndexGrain(
             s.ParkedOrder.Remove(key);
         }
 
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
         return [.. taken.Select(kv => kv.Value)];
     }
 
+    // Only the product's own ids: a scan of every item would make building a catalog quadratic.
     private void ForgetItems(string productId)
     {
-        foreach (var key in state.State.Items.Where(kv => kv.Value.ProductId == productId).Select(kv => kv.Key).ToList())
+        if (!state.State.Products.TryGetValue(productId, out var held))
         {
-            state.State.Items.Remove(key);
+            return;
+        }
+
+        foreach (var variant in held.Variants)
+        {
+            state.State.Items.Remove(variant.VariantId);
+            if (variant.InventoryItemId is { } item)
+            {
+                state.State.Items.Remove(item);
+            }
         }
     }
+
+    // Records compare lists by reference, so compare those by content and the rest by value.
+    private static bool SameEntry(CatalogEntry a, CatalogEntry b) =>
+        a with { Skus = b.Skus, Variants = b.Variants } == b && a.Skus.SequenceEqual(b.Skus) && a.Variants.SequenceEqual(b.Variants);
 }
