@@ -4,11 +4,16 @@ namespace BetterData.Api.Management;
 
 public static class ManagementApi
 {
+    public const int MaxBodyBytes = 1024 * 1024;
+
     public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder) => builder;
 
     /// <summary>Every <c>/api</c> route. Tenant routes live under <c>/api/tenants/{tenant}</c> and need that tenant's key or the admin key.</summary>
-    public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder endpoints)
     {
+        // 1 MiB bodies on every management route (routing applies the limit; reading past it answers 413 with a
+        // problem body). A route that takes larger uploads raises it with its own RequestSizeLimit.
+        var app = endpoints.MapGroup("").WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         app.MapTenantsApi();
         app.MapBillingApi();
         app.MapStripeAdminApi();
@@ -20,6 +25,6 @@ public static class ManagementApi
         tenant.MapConnectionsApi();
         tenant.MapProductsApi();
         tenant.MapSessionsApi();
-        return app;
+        return endpoints;
     }
 }

@@ -72,6 +72,21 @@ public sealed class TenantApiTests
     }
 
     [Fact]
+    public async Task Create_BodyOver1MiB_Is413WithProblemBody_AndCreatesNothing()
+    {
+        await using var app = new BetterDataApp();
+        var admin = app.Admin();
+        // Expect: 100-continue lets the server refuse before the client sends the body, as large uploads should.
+        admin.DefaultRequestHeaders.ExpectContinue = true;
+
+        var response = await admin.PostAsJsonAsync("/api/tenants", new { name = new string('x', 1_100_000), id = "huge" });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Admin().GetAsync("/api/tenants/huge")).StatusCode);
+    }
+
+    [Fact]
     public async Task RotateKey_IssuesNewKey_AndOldKeyStopsWorking()
     {
         await using var app = new BetterDataApp();
