@@ -1,4 +1,5 @@
 using BetterData.Api.Delivery;
+using BetterData.Api.Loops;
 
 namespace BetterData.Api.Management;
 
@@ -19,6 +20,7 @@ public static class ManagementApi
         tenant.MapConnectionsApi();
         tenant.MapProductsApi();
         tenant.MapSessionsApi();
+        tenant.MapLoopsApi();
         return app;
     }
 }
