@@ -28,4 +28,11 @@ public interface IProductGrain : IGrainWithStringKey
     Task RegisterInterestAsync(string sessionId);
 
     Task<IReadOnlyList<SalesBucket>> GetSalesAsync();
+
+    /// <summary>
+    /// The demand check its reminder runs: velocity and days of cover (publishing <c>demand_signal.stockout_risk</c>
+    /// once per episode) and the current hour against the hourly baseline (<c>demand_signal.spike_detected</c> once
+    /// per hour). Removes the reminder when the product is idle (no stock or no sales in the window).
+    /// </summary>
+    Task<DemandCheck> CheckDemandAsync();
 }

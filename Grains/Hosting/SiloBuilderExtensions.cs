@@ -1,6 +1,7 @@
 using BetterData.Grains.Billing;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Catalog;
+using BetterData.Grains.Demand;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -71,6 +72,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
         silo.Services.AddDelivery(settings);
         silo.AddCommerce();
+        silo.AddDemand();
         return silo;
     }
 }
