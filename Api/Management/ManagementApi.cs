@@ -1,4 +1,5 @@
 using BetterData.Api.Delivery;
+using BetterData.Api.Imports;
 using BetterData.Api.Loops;
 
 namespace BetterData.Api.Management;
@@ -21,6 +22,7 @@ public static class ManagementApi
         tenant.MapProductsApi();
         tenant.MapSessionsApi();
         tenant.MapLoopsApi();
+        tenant.MapImportsApi();
         return app;
     }
 }

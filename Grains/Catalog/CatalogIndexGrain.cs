@@ -13,6 +13,22 @@ public sealed class CatalogIndexGrain(
 
     public async Task UpsertAsync(CatalogEntry entry)
     {
+        Index(entry);
+        await state.WriteStateAsync();
+    }
+
+    public async Task UpsertManyAsync(IReadOnlyList<CatalogEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            Index(entry);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    private void Index(CatalogEntry entry)
+    {
         var s = state.State;
         ForgetItems(entry.ProductId);
         s.Products[entry.ProductId] = entry;
@@ -24,8 +40,6 @@ public sealed class CatalogIndexGrain(
                 s.Items[item] = new VariantRef(entry.ProductId, variant.VariantId);
             }
         }
-
-        await state.WriteStateAsync();
     }
 
     public async Task RemoveAsync(string productId)

@@ -24,10 +24,45 @@ public sealed partial class ProductGrain(
 
     public async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot)
     {
+        if (Apply(snapshot) is not { } availableBefore)
+        {
+            return ApplyResult.Stale;
+        }
+
+        await SaveAsync(availableBefore);
+        return ApplyResult.Applied;
+    }
+
+    public async Task<CatalogEntry?> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available)
+    {
+        if (Apply(snapshot) is null)
+        {
+            return null;
+        }
+
+        if (locationId is not null && available is { } count && state.State.Variants.Count > 0)
+        {
+            var variant = state.State.Variants[0];
+            if (count > variant.Stock.GetValueOrDefault(locationId))
+            {
+                state.State.StockoutEpisodeOpen = false;
+            }
+
+            variant.Stock[locationId] = count;
+            variant.StockUpdatedAt[locationId] = snapshot.UpdatedAt;
+        }
+
+        await state.WriteStateAsync();
+        return Entry();
+    }
+
+    // The listing's fields from a snapshot; returns the availability before, or null when the snapshot is stale.
+    private int? Apply(ProductSnapshot snapshot)
+    {
         var s = state.State;
         if (state.RecordExists && snapshot.UpdatedAt < s.UpdatedAt)
         {
-            return ApplyResult.Stale;
+            return null;
         }
 
         var before = Available();
@@ -50,8 +85,7 @@ public sealed partial class ProductGrain(
             Stock = old.TryGetValue(v.VariantId, out var held) ? held.Stock : [],
             StockUpdatedAt = held?.StockUpdatedAt ?? [],
         })];
-        await SaveAsync(before);
-        return ApplyResult.Applied;
+        return before;
     }
 
     public async Task<ApplyResult> DeleteAsync(DateTimeOffset at)
@@ -302,6 +336,14 @@ public sealed partial class ProductGrain(
         await state.WriteStateAsync();
     }
 
+    private CatalogEntry Entry()
+    {
+        var s = state.State;
+        var variants = s.Variants.Select(v => new VariantSnapshot(v.VariantId, v.Sku, v.InventoryItemId, v.Price)).ToList();
+        return new CatalogEntry(ProductId, s.Title, [.. s.Variants.Where(v => v.Sku is not null).Select(v => v.Sku!)],
+            s.Price, s.Currency, Available(), variants);
+    }
+
     private int Available() => state.State.Deleted ? 0 : state.State.Variants.Sum(v => v.Available);
 
     private void RecordSale(int units)
@@ -328,9 +370,7 @@ public sealed partial class ProductGrain(
         }
         else
         {
-            var variants = s.Variants.Select(v => new VariantSnapshot(v.VariantId, v.Sku, v.InventoryItemId, v.Price)).ToList();
-            await index.UpsertAsync(new CatalogEntry(ProductId, s.Title, [.. s.Variants.Where(v => v.Sku is not null).Select(v => v.Sku!)],
-                s.Price, s.Currency, Available(), variants));
+            await index.UpsertAsync(Entry());
         }
 
         if (availableBefore > 0 && Available() == 0 && !s.Deleted)

@@ -2,6 +2,7 @@ using BetterData.Grains.Billing;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Demand;
+using BetterData.Grains.Imports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -73,6 +74,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddDelivery(settings);
         silo.AddCommerce();
         silo.AddDemand();
+        silo.AddImports(settings);
         return silo;
     }
 }
