@@ -23,8 +23,11 @@ public sealed partial class ImportGrain(
     private const string ReminderName = "import";
     private const int EventErrors = 10;
 
+    private readonly List<CatalogEntry> unindexed = [];
     private IAsyncEnumerator<CatalogRow>? rows;
     private bool running;
+    private long checkpointRows;
+    private long rowsAtLastTick = -1;
 
     private string TenantId => CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
     private string ImportId => CommerceKeys.Split(this.GetPrimaryKeyString()).Id;
@@ -64,6 +67,13 @@ public sealed partial class ImportGrain(
     {
         if (state.State.Status == ImportStatus.Processing)
         {
+            // A chain that made no progress since the last tick is presumed lost (a dropped message): start another.
+            if (state.State.RowsRead == rowsAtLastTick)
+            {
+                running = false;
+            }
+
+            rowsAtLastTick = state.State.RowsRead;
             await KickAsync();
         }
         else if (state.State.Status is not null)
@@ -89,7 +99,11 @@ public sealed partial class ImportGrain(
                 Finish(fileError);
             }
 
-            await state.WriteStateAsync();
+            if (end || s.RowsRead - checkpointRows >= options.Value.CheckpointRows)
+            {
+                await CheckpointAsync();
+            }
+
             if (end)
             {
                 running = false;
@@ -102,10 +116,10 @@ public sealed partial class ImportGrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Left for the reminder: the next round re-opens the upload and skips the rows already recorded.
+            // Left for the reminder: a fresh activation resumes from the last checkpoint.
             LogBatchFailed(logger, ex, TenantId, ImportId, s.RowsRead);
             running = false;
-            await CloseRowsAsync();
+            this.DeactivateOnIdle();
         }
     }
 
@@ -148,10 +162,7 @@ public sealed partial class ImportGrain(
         var good = batch.Where(r => r.Snapshot is not null).ToList();
         var entries = await Task.WhenAll(good.Select(r => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, r.Snapshot!.ProductId))
             .ImportAsync(r.Snapshot, r.LocationId, r.Available)));
-        if (entries.Any(e => e is not null))
-        {
-            await GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId).UpsertManyAsync([.. entries.Where(e => e is not null).Select(e => e!)]);
-        }
+        unindexed.AddRange(entries.Where(e => e is not null).Select(e => e!));
 
         s.RowsRead += batch.Count;
         s.RowsSucceeded += good.Count;
@@ -169,9 +180,23 @@ public sealed partial class ImportGrain(
         return (end, fileError);
     }
 
+    // The index first, then the progress that covers it: a crash in between re-indexes rows, never skips them.
+    private async Task CheckpointAsync()
+    {
+        if (unindexed.Count > 0)
+        {
+            await GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId).UpsertManyAsync([.. unindexed]);
+            unindexed.Clear();
+        }
+
+        await state.WriteStateAsync();
+        checkpointRows = state.State.RowsRead;
+    }
+
     private async Task<IAsyncEnumerator<CatalogRow>> OpenAsync()
     {
         var s = state.State;
+        checkpointRows = s.RowsRead;
         var stream = new ChunkStream(store, this.GetPrimaryKeyString(), s.Chunks);
         var enumerator = CatalogFileReader.ReadAsync(stream, s.Format, s.CreatedAt).GetAsyncEnumerator();
         for (var skipped = 0L; skipped < s.RowsRead && await enumerator.MoveNextAsync(); skipped++)

@@ -116,7 +116,7 @@ public sealed class ImportTests(ITestOutputHelper output)
         Assert.Equal("completed", done.GetProperty("status").GetString());
         var teapot = await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products/j1");
         Assert.Equal(12.5m, teapot.GetProperty("price").GetDecimal());
-        Assert.Equal(4, teapot.GetProperty("variants")[0].GetProperty("stock").GetProperty("shop").GetInt32());
+        Assert.Equal(4, teapot.GetProperty("variants")[0].GetProperty("stockByLocation").GetProperty("shop").GetInt32());
 
         var wrong = await client.PostAsync($"/api/tenants/{tenant}/imports", new StringContent("x", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrong.StatusCode);
