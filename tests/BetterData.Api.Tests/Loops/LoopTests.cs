@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BetterData.Api.Tests.Billing;
 using BetterData.Api.Tests.Commerce;
 using BetterData.Api.Tests.Delivery;
 using BetterData.Api.Tests.Infrastructure;
@@ -106,6 +107,42 @@ public sealed class LoopTests
         Assert.Equal(1, usage.GetProperty("used").GetInt64());
         Assert.Equal(0, usage.GetProperty("thresholdsReached").GetArrayLength());
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), usage.GetProperty("periodStart").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Commitment_StripeSubscription_CountsInItsCurrentPeriodWithThePlansUnits()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new BetterDataApp(time: time, settings: new Dictionary<string, string?>
+        {
+            ["Billing:Plans:starter:MaxEndpoints"] = "5",
+            ["Billing:Plans:starter:OutboundWebhooks"] = "true",
+            ["Billing:Plans:starter:MonthlyEventQuota"] = "100000",
+            ["Billing:Plans:starter:LoopCommitmentUnits"] = "2",
+        });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url, EventTypes.LoopCommitmentThresholdReached);
+        receiver.Secrets.Add(endpoint.Secret);
+        var periodStart = DateTimeOffset.FromUnixTimeSeconds((now - TimeSpan.FromDays(10)).ToUnixTimeSeconds());
+        var json = StripeEvents.Subscription("evt_sub", "customer.subscription.created", periodStart, "sub_1", "cus_1", tenantId: tenant);
+        (await app.Anonymous().PostAsync(json, StripeEvents.Sign(json, now))).EnsureSuccessStatusCode();
+
+        (await TransitionAsync(client, tenant, "returns", "r-1", "requested")).EnsureSuccessStatusCode(); // 1 of 2: 50 %
+        (await TransitionAsync(client, tenant, "returns", "r-1", "authorized")).EnsureSuccessStatusCode(); // 2 of 2: 80 % and 100 %
+        (await TransitionAsync(client, tenant, "returns", "r-1", "received")).EnsureSuccessStatusCode(); // over: nothing new
+
+        var usage = await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/loops/usage");
+        Assert.Equal(periodStart, usage.GetProperty("periodStart").GetDateTimeOffset());
+        Assert.Equal(periodStart.AddDays(30), usage.GetProperty("periodEnd").GetDateTimeOffset());
+        Assert.Equal(3, usage.GetProperty("used").GetInt64());
+        Assert.Equal(2, usage.GetProperty("committed").GetInt64());
+        await receiver.WaitForAsync(2);
+        await Task.Delay(200);
+        var reached = receiver.Requests.DistinctBy(r => r.Id).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data")).ToList();
+        Assert.Equal([80, 100], reached.Select(d => d.GetProperty("percent").GetInt32()).Order());
+        Assert.All(reached, d => Assert.Equal(periodStart, d.GetProperty("periodStart").GetDateTimeOffset()));
     }
 
     private static Task<HttpResponseMessage> TransitionAsync(HttpClient client, string tenant, string loop, string entityId, string to) =>
