@@ -23,9 +23,11 @@ status=0
 dotnet test BetterData.Grains.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
 # One closing line with the totals of every test assembly.
-awk '/^(Passed|Failed)! +- +Failed: / {
-       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-     }
+awk '/^Total tests:/ { block = 1 }
+     block && /^ +Passed: /  { p += $2 }
+     block && /^ +Failed: /  { f += $2 }
+     block && /^ +Skipped: / { s += $2 }
+     /^ *Total time:/ { block = 0 }
      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
 exit "$status"

@@ -85,7 +85,7 @@ public static class EndpointsApi
         return TypedResults.Ok(new RotatedSecret(secret));
     }
 
-    private static Dictionary<string, string[]> Validate(EndpointRequest request, bool requireHttps, bool creating)
+    internal static Dictionary<string, string[]> Validate(EndpointRequest request, bool requireHttps, bool creating)
     {
         var errors = new Dictionary<string, string[]>();
         if (creating || request.Url is not null)
@@ -129,7 +129,7 @@ public static class EndpointsApi
 
     // Read directly, not through DeliveryOptions: in co-hosted mode the silo already binds those options, and binding
     // them twice would append the retry schedule to itself.
-    private static bool RequireHttps(IConfiguration configuration) => configuration.GetValue("Delivery:RequireHttps", true);
+    internal static bool RequireHttps(IConfiguration configuration) => configuration.GetValue("Delivery:RequireHttps", true);
 
     private static bool IsFilter(string filter) =>
         filter != EventTypes.OpsAlert

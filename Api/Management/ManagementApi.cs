@@ -17,6 +17,7 @@ public static class ManagementApi
         app.MapEndpointsApi();
         app.MapDeliveriesApi();
         app.MapEventsApi();
+        app.MapMerchantWebhooksApi();
         var tenant = TenantsApi.TenantGroup(app);
         tenant.MapConnectionsApi();
         tenant.MapProductsApi();

@@ -14,6 +14,7 @@ public static partial class TenantsApi
 
         var tenant = TenantGroup(app);
         tenant.MapGet("/", GetAsync).WithSummary("The tenant.");
+        tenant.MapPost("/rotate-key", RotateKeyAsync).WithSummary("Issue a new API key; the old one stops working at once. The key is returned once.");
         return tenant;
     }
 
@@ -21,7 +22,7 @@ public static partial class TenantsApi
     public static RouteGroupBuilder TenantGroup(IEndpointRouteBuilder app) =>
         app.MapGroup("/api/tenants/{tenant}").WithTags("Tenants").RequireAuthorization(AuthNames.TenantPolicy);
 
-    private static async Task<Results<Created<CreatedTenant>, ValidationProblem, Conflict<ProblemDetails>>> CreateAsync(
+    private static async Task<Results<Created<CreatedTenant>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateTenant request, IGrainFactory grains)
     {
         var id = string.IsNullOrWhiteSpace(request.Id) ? "t_" + Guid.NewGuid().ToString("N")[..16] : request.Id;
@@ -44,15 +45,20 @@ public static partial class TenantsApi
         var key = ApiKeys.NewTenantKey(id);
         if (!await grains.GetGrain<ITenantGrain>(id).CreateAsync(request.Name!.Trim(), ApiKeys.Hash(key)))
         {
-            return TypedResults.Conflict(new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Tenant exists",
-                Detail = $"A tenant with id '{id}' already exists.",
-            });
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Tenant exists",
+                detail: $"A tenant with id '{id}' already exists.");
         }
 
         return TypedResults.Created($"/api/tenants/{id}", new CreatedTenant(id, request.Name.Trim(), key));
+    }
+
+    private static async Task<Results<Ok<CreatedTenant>, NotFound>> RotateKeyAsync(string tenant, IGrainFactory grains)
+    {
+        var grain = grains.GetGrain<ITenantGrain>(tenant);
+        var key = ApiKeys.NewTenantKey(tenant);
+        return await grain.GetAsync() is { } info && await grain.ReplaceApiKeyAsync(ApiKeys.Hash(key))
+            ? TypedResults.Ok(new CreatedTenant(tenant, info.Name, key))
+            : TypedResults.NotFound();
     }
 
     private static async Task<Results<Ok<TenantInfo>, NotFound>> GetAsync(string tenant, IGrainFactory grains) =>

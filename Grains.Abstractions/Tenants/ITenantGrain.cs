@@ -9,6 +9,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>The tenant, or null when it does not exist.</summary>
     Task<TenantInfo?> GetAsync();
 
+    /// <summary>Replaces the key hash; the old key stops working at once. False when the tenant does not exist.</summary>
+    Task<bool> ReplaceApiKeyAsync(byte[] apiKeyHash);
+
     /// <summary>True when the SHA-256 hash of a presented key matches the stored one (constant-time compare).</summary>
     Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash);
 }

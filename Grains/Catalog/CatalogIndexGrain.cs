@@ -1,35 +1,57 @@
 using BetterData.Grains.Hosting;
+using Orleans.Concurrency;
 
 namespace BetterData.Grains.Catalog;
 
 /// <summary>
 /// A linear scan over the tenant's active products: enough for catalogs of a few thousand items. A larger catalog
-/// would move search to PostgreSQL full-text search, keeping this grain as the writer.
+/// would move search to PostgreSQL full-text search, keeping this grain as the writer. Reentrant: every method
+/// changes state synchronously before its first await, and concurrent writers share storage writes.
 /// </summary>
-public sealed class CatalogIndexGrain(
-    [PersistentState("catalog-index", StorageNames.Default)] IPersistentState<CatalogIndexState> state) : Grain, ICatalogIndexGrain
+[Reentrant]
+public sealed class CatalogIndexGrain : Grain, ICatalogIndexGrain
 {
     private const int MaxParked = 1_000;
+    private readonly IPersistentState<CatalogIndexState> state;
+    private readonly CoalescingStateWriter writer;
+
+    public CatalogIndexGrain([PersistentState("catalog-index", StorageNames.Default)] IPersistentState<CatalogIndexState> state)
+    {
+        this.state = state;
+        writer = new CoalescingStateWriter(() => state.WriteStateAsync());
+    }
 
     public async Task UpsertAsync(CatalogEntry entry)
     {
-        Index(entry);
-        await state.WriteStateAsync();
+        if (Index(entry))
+        {
+            await writer.PersistAsync();
+        }
     }
 
     public async Task UpsertManyAsync(IReadOnlyList<CatalogEntry> entries)
     {
+        var changed = false;
         foreach (var entry in entries)
         {
-            Index(entry);
+            changed |= Index(entry);
         }
 
-        await state.WriteStateAsync();
+        if (changed)
+        {
+            await writer.PersistAsync();
+        }
     }
 
-    private void Index(CatalogEntry entry)
+    // Synchronous (the grain is reentrant); false when the entry is unchanged and nothing needs writing.
+    private bool Index(CatalogEntry entry)
     {
         var s = state.State;
+        if (s.Products.TryGetValue(entry.ProductId, out var held) && SameEntry(held, entry))
+        {
+            return false;
+        }
+
         ForgetItems(entry.ProductId);
         s.Products[entry.ProductId] = entry;
         foreach (var variant in entry.Variants)
@@ -40,6 +62,8 @@ public sealed class CatalogIndexGrain(
                 s.Items[item] = new VariantRef(entry.ProductId, variant.VariantId);
             }
         }
+
+        return true;
     }
 
     public async Task RemoveAsync(string productId)
@@ -51,7 +75,7 @@ public sealed class CatalogIndexGrain(
 
         ForgetItems(productId);
         state.State.Products.Remove(productId);
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
     }
 
     public Task<IReadOnlyList<CatalogEntry>> SearchAsync(string? query, int limit)
@@ -88,7 +112,7 @@ public sealed class CatalogIndexGrain(
             s.ParkedOrder.RemoveAt(0);
         }
 
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
     }
 
     public async Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IReadOnlyList<string> inventoryItemIds)
@@ -107,28 +131,29 @@ public sealed class CatalogIndexGrain(
             s.ParkedOrder.Remove(key);
         }
 
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
         return [.. taken.Select(kv => kv.Value)];
     }
 
-    // Through the product's previous entry (the only source of its item keys): O(variants), not a scan of every item,
-    // which made a 50,000-product import quadratic.
+    // Only the product's own ids: a scan of every item would make building a catalog quadratic.
     private void ForgetItems(string productId)
     {
-        if (!state.State.Products.TryGetValue(productId, out var previous))
+        if (!state.State.Products.TryGetValue(productId, out var held))
         {
             return;
         }
 
-        foreach (var variant in previous.Variants)
+        foreach (var variant in held.Variants)
         {
-            foreach (var key in new[] { variant.VariantId, variant.InventoryItemId })
+            state.State.Items.Remove(variant.VariantId);
+            if (variant.InventoryItemId is { } item)
             {
-                if (key is not null && state.State.Items.TryGetValue(key, out var owner) && owner.ProductId == productId)
-                {
-                    state.State.Items.Remove(key);
-                }
+                state.State.Items.Remove(item);
             }
         }
     }
+
+    // Records compare lists by reference, so compare those by content and the rest by value.
+    private static bool SameEntry(CatalogEntry a, CatalogEntry b) =>
+        a with { Skus = b.Skus, Variants = b.Variants } == b && a.Skus.SequenceEqual(b.Skus) && a.Variants.SequenceEqual(b.Variants);
 }

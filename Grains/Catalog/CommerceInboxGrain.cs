@@ -5,18 +5,36 @@ using BetterData.Grains.Orders;
 using BetterData.Grains.Sessions;
 using BetterData.Grains.Square;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace BetterData.Grains.Catalog;
 
 /// <summary>
 /// An event id is recorded only after its grain call returned, so a crash in between makes the provider's retry
 /// apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so that is safe.
+/// Reentrant, so one tenant's events for different products proceed together: an event id already in flight is a
+/// duplicate, and concurrent events share storage writes.
 /// </summary>
-public sealed class CommerceInboxGrain(
-    [PersistentState("commerce-inbox", StorageNames.Default)] IPersistentState<CommerceInboxState> state,
-    IOptions<CommerceOptions> options,
-    TimeProvider time) : Grain, ICommerceInboxGrain
+[Reentrant]
+public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
 {
+    private readonly IPersistentState<CommerceInboxState> state;
+    private readonly IOptions<CommerceOptions> options;
+    private readonly TimeProvider time;
+    private readonly CoalescingStateWriter writer;
+    private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
+
+    public CommerceInboxGrain(
+        [PersistentState("commerce-inbox", StorageNames.Default)] IPersistentState<CommerceInboxState> state,
+        IOptions<CommerceOptions> options,
+        TimeProvider time)
+    {
+        this.state = state;
+        this.options = options;
+        this.time = time;
+        writer = new CoalescingStateWriter(() => state.WriteStateAsync());
+    }
+
     private string TenantId => this.GetPrimaryKeyString();
 
     public Task<ApplyResult> ApplyProductAsync(string eventId, ProductSnapshot snapshot) =>
@@ -81,12 +99,21 @@ public sealed class CommerceInboxGrain(
     private async Task<ApplyResult> OnceAsync(string eventId, Func<Task<ApplyResult>> apply)
     {
         var s = state.State;
-        if (s.Seen.ContainsKey(eventId))
+        if (s.Seen.ContainsKey(eventId) || !inFlight.Add(eventId))
         {
             return ApplyResult.Duplicate;
         }
 
-        var result = await apply();
+        ApplyResult result;
+        try
+        {
+            result = await apply();
+        }
+        finally
+        {
+            inFlight.Remove(eventId);
+        }
+
         var now = time.GetUtcNow();
         s.Seen[eventId] = now;
         s.SeenOrder.Add(eventId);
@@ -100,7 +127,7 @@ public sealed class CommerceInboxGrain(
         }
 
         s.SeenOrder.RemoveRange(0, drop);
-        await state.WriteStateAsync();
+        await writer.PersistAsync();
         return result;
     }
 }

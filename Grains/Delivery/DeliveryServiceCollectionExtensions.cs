@@ -27,6 +27,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddDeliveryHttpClient();
         services.AddSingleton<DeliveryRetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryRetentionService>());
+        services.AddHostedService<DeliveryMetrics>();
         return services;
     }
 

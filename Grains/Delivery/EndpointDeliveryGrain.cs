@@ -168,6 +168,11 @@ public sealed partial class EndpointDeliveryGrain(
         {
             var delay = attempt.StatusCode == 410 ? null : RetryPolicy.NextDelay(options.Value, outcome.AttemptNumber, outcome.RetryAfter, Random.Shared.NextDouble());
             status = delay is null ? DeliveryStatus.Failed : DeliveryStatus.Retrying;
+            if (delay is not null)
+            {
+                DeliveryMetrics.RetriesScheduled.Add(1);
+            }
+
             next = now + delay;
             if (state.State.FailingSince is null)
             {
@@ -316,6 +321,7 @@ public sealed partial class EndpointDeliveryGrain(
 
         state.State.DisabledReason = reason;
         LogDisabled(logger, Id, reason);
+        DeliveryMetrics.EndpointsDisabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
         if (state.State.Spec?.Managed != true || state.State.TenantId != OpsAlertsGrain.PlatformTenant)
         {
             await GrainFactory.GetGrain<IOpsAlertsGrain>(IOpsAlertsGrain.Key).RaiseAsync(new OpsAlert(

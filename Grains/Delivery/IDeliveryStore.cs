@@ -42,6 +42,9 @@ public interface IDeliveryStore
 
     Task DeleteEndpointAsync(string endpointId);
 
+    /// <summary>How many deliveries are waiting for their first attempt and how many for a retry, across all endpoints.</summary>
+    Task<(long Pending, long Retrying)> CountUnfinishedAsync();
+
     /// <summary>Removes finished deliveries last touched before the cutoff, and messages nothing refers to.</summary>
     Task<int> PurgeAsync(DateTimeOffset cutoff);
 }

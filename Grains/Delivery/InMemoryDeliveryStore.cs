@@ -179,6 +179,16 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
         return Task.CompletedTask;
     }
 
+    public Task<(long Pending, long Retrying)> CountUnfinishedAsync()
+    {
+        lock (gate)
+        {
+            return Task.FromResult<(long, long)>((
+                deliveries.Values.LongCount(r => r.Status == DeliveryStatus.Pending),
+                deliveries.Values.LongCount(r => r.Status == DeliveryStatus.Retrying)));
+        }
+    }
+
     public Task<int> PurgeAsync(DateTimeOffset cutoff)
     {
         lock (gate)

@@ -217,6 +217,16 @@ public sealed class PostgresDeliveryStore(string connectionString) : IDeliverySt
         await command.ExecuteNonQueryAsync();
     }
 
+    public async Task<(long Pending, long Retrying)> CountUnfinishedAsync()
+    {
+        await using var command = db.CreateCommand("""
+            SELECT count(*) FILTER (WHERE status = 0), count(*) FILTER (WHERE status = 1) FROM deliveries WHERE status < 2
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     public async Task<int> PurgeAsync(DateTimeOffset cutoff)
     {
         await using var batch = db.CreateBatch();

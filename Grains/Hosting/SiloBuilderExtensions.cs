@@ -69,6 +69,15 @@ public static class SiloBuilderExtensions
         }
 
         silo.AddDashboard();
+        return silo.AddBetterDataGrainServices(settings);
+    }
+
+    /// <summary>
+    /// The grains' own services and options (billing, delivery, commerce), without clustering or storage, so an
+    /// Orleans test cluster registers exactly what a real silo does.
+    /// </summary>
+    public static ISiloBuilder AddBetterDataGrainServices(this ISiloBuilder silo, ClusterSettings settings)
+    {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
         silo.Services.AddDelivery(settings);

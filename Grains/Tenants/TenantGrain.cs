@@ -19,6 +19,18 @@ public sealed class TenantGrain(
         return true;
     }
 
+    public async Task<bool> ReplaceApiKeyAsync(byte[] apiKeyHash)
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        state.State.ApiKeyHash = apiKeyHash;
+        await state.WriteStateAsync();
+        return true;
+    }
+
     public Task<TenantInfo?> GetAsync() =>
         Task.FromResult(state.RecordExists ? new TenantInfo(this.GetPrimaryKeyString(), state.State.Name, state.State.CreatedAt) : null);
 

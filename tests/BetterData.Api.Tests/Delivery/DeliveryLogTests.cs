@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BetterData.Api.Delivery;
+using BetterData.Api.Tests.Billing;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Signing;
@@ -141,15 +143,26 @@ public sealed class DeliveryLogTests
         var own = await client.CreateEndpointAsync(tenant, receiver.Url + "?own", "checkout.*");
         receiver.Secrets.Add(own.Secret);
 
-        // What the commerce-gateway merchant profile does when a merchant sets its webhookUrl.
-        var managed = await app.Grains.GetGrain<IEndpointRegistryGrain>(tenant)
-            .SetManagedEndpointAsync("merchant:mer_1", receiver.Url + "?merchant", ["federation.*"]);
+        // Federation is a paid capability: refused on free, allowed once the tenant is on growth.
+        var refused = await client.PutAsJsonAsync($"/api/tenants/{tenant}/merchants/mer_1/webhook", new { webhookUrl = receiver.Url + "?merchant" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("federation", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var growth = StripeEvents.Subscription("evt_growth_" + tenant, "customer.subscription.created", DateTimeOffset.UtcNow,
+            "sub_" + tenant, "cus_" + tenant, lookupKey: "growth", tenantId: tenant);
+        (await app.Anonymous().PostAsync(growth, StripeEvents.Sign(growth, DateTimeOffset.UtcNow))).EnsureSuccessStatusCode();
+
+        var set = await client.PutAsJsonAsync($"/api/tenants/{tenant}/merchants/mer_1/webhook", new { webhookUrl = receiver.Url + "?merchant" });
+        set.EnsureSuccessStatusCode();
+        var managed = (await set.Content.ReadFromJsonAsync<MerchantWebhook>(DeliveryTestKit.Json))!.EndpointId;
+        var rotated = await client.PostAsync($"/api/tenants/{tenant}/endpoints/{managed}/rotate-secret", null);
+        receiver.Secrets.Add((await rotated.Content.ReadFromJsonAsync<RotatedSecret>(DeliveryTestKit.Json))!.Secret);
         var published = await client.PublishAsync(tenant, "federation.order_created", new { merchantId = "mer_1" });
         var received = await receiver.WaitForAsync(1);
 
         Assert.NotNull(managed);
         Assert.Equal(1, published.Deliveries);
         Assert.Contains("federation.order_created", received.Body, StringComparison.Ordinal);
+        Assert.True(received.StandardValid && received.BetterDataValid);
         Assert.Empty((await client.DeliveriesAsync(tenant, own.Endpoint.Id)).Items);
         var endpoints = await client.GetFromJsonAsync<List<EndpointInfo>>($"/api/tenants/{tenant}/endpoints", DeliveryTestKit.Json);
         Assert.Contains(endpoints!, e => e.Managed && e.Id == managed);

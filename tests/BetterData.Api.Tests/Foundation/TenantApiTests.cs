@@ -72,6 +72,20 @@ public sealed class TenantApiTests
     }
 
     [Fact]
+    public async Task RotateKey_IssuesNewKey_AndOldKeyStopsWorking()
+    {
+        await using var app = new BetterDataApp();
+        var (id, oldClient) = await app.CreateTenantAsync("rotating");
+
+        var response = await oldClient.PostAsync($"/api/tenants/{id}/rotate-key", null);
+        var rotated = await response.Content.ReadFromJsonAsync<CreatedTenant>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.WithKey(rotated!.ApiKey).GetAsync($"/api/tenants/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Operations_Endpoints_AreServed()
     {
         await using var app = new BetterDataApp();
@@ -82,6 +96,6 @@ public sealed class TenantApiTests
         Assert.Contains("\"openapi\"", await client.GetStringAsync("/openapi/v1.json"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/dashboard/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Admin().GetAsync("/dashboard/")).StatusCode);
-        Assert.Contains("# TYPE", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains("betterdata_delivery_backlog", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 }

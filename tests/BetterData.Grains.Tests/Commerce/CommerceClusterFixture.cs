@@ -1,5 +1,5 @@
-using BetterData.Grains.Catalog;
 using BetterData.Grains.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -22,7 +22,7 @@ public sealed class CommerceClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Default).UseInMemoryReminderService();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.AddIncomingGrainCallFilter(Recorder);
-            silo.AddCommerce();
+            silo.AddBetterDataGrainServices(ClusterSettings.From(new ConfigurationBuilder().Build()));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -1,0 +1,64 @@
+using System.Globalization;
+using BetterData.Api.Tests.Infrastructure;
+using Npgsql;
+
+namespace BetterData.Benchmarks.Scenarios;
+
+/// <summary>
+/// <c>ingest</c>: signed Shopify <c>products/update</c> events, each with a unique event id, at fixed concurrency for
+/// a fixed time, against the floor and then against us; then a run at half our rate for latency under load; then
+/// every acknowledged event is checked in grain state (through the product API).
+/// </summary>
+public static class IngestScenario
+{
+    public static async Task<Report> RunAsync(BenchmarkOptions options)
+    {
+        var report = new Report("ingest", options.Mode);
+        var tenants = options.Number("tenants", 16);
+        var pool = options.Number("products", 0);
+        var duration = TimeSpan.FromSeconds(options.Seconds);
+        var warmup = TimeSpan.FromSeconds(options.Number("warmup", 3));
+        var shops = Enumerable.Range(0, tenants).Select(ShopifyTraffic.Shop).ToArray();
+        report.Notes.Add($"{options.Concurrency} concurrent HTTP/1.1 connections, {options.Seconds} s per run after {warmup.TotalSeconds:F0} s warm-up, "
+            + $"{tenants} tenants (one Shopify shop each), {(pool > 0 ? $"a pool of {pool} products" : "a new product per event")}.");
+
+        await using var postgres = options.Postgres ? await PostgresServer.StartAsync() : null;
+        LoadResult floor;
+        {
+            await using var floorDb = postgres is null ? null : NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync("bench_floor"));
+            await using var server = await FloorServer.StartAsync(ShopifyTraffic.Secret, floorDb);
+            using var http = LoadGenerator.CreateClient(server.Address, options.Concurrency);
+            await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 9_000_000_000).Update, options.Concurrency, warmup);
+            floor = await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0).Update, options.Concurrency, duration);
+            report.Add(postgres is null ? "floor: bare endpoint, HMAC check" : "floor: bare endpoint, HMAC check + one-row INSERT", floor);
+        }
+
+        var appDb = postgres is null ? null : await postgres.CreateDatabaseAsync("bench_app");
+        await using var target = await BenchTarget.StartAsync(appDb, tenants);
+        using (var http = LoadGenerator.CreateClient(target.Address, options.Concurrency))
+        {
+            await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 8_000_000_000, pool).Update, options.Concurrency, warmup);
+            var fullTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0, pool);
+            var full = await LoadGenerator.RunAsync(http, fullTraffic.Update, options.Concurrency, duration);
+            report.Add("BetterData: POST /webhooks/shopify", full);
+
+            // Open loop at half our closed-loop rate; latency counts from when each request was due.
+            var rate = Math.Max(1, full.OkPerSecond / 2);
+            var halfTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 1_000_000_000, pool);
+            var half = await LoadGenerator.RunAsync(http, halfTraffic.Update, Math.Max(options.Concurrency, 64), duration, ratePerSecond: rate);
+            report.Add($"BetterData at half load ({rate.ToString("F0", CultureInfo.InvariantCulture)} req/s offered)", half);
+
+            var ratio = floor.OkPerSecond > 0 ? full.OkPerSecond / floor.OkPerSecond : 0;
+            var target_ = postgres is null ? 0.5 : 0.4;
+            report.Check("ours / floor (req/s)", ratio, $"≥ {target_}", ratio >= target_);
+            report.Check("p99 ack at half load (ms)", half.Latency.P99, "< 100", half.Latency.P99 < 100);
+
+            var (checkedFull, lostFull) = await target.CountLostAsync(fullTraffic, full.Samples);
+            var (checkedHalf, lostHalf) = await target.CountLostAsync(halfTraffic, half.Samples);
+            report.Check($"acknowledged events lost ({full.Ok + half.Ok} acknowledged, {checkedFull + checkedHalf} products read)",
+                lostFull + lostHalf, "= 0", lostFull + lostHalf == 0, correctness: true);
+        }
+
+        return report;
+    }
+}
