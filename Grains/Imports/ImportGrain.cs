@@ -145,7 +145,7 @@ public sealed partial class ImportGrain(
 
                 if (s.RowsRead + batch.Count >= limits.MaxRows)
                 {
-                    fileError = $"The file has more than {limits.MaxRows} rows; rows after line {batch.LastOrDefault()?.Line ?? 0} were not imported.";
+                    fileError = $"The file has more than {limits.MaxRows} rows; rows from line {rows.Current.Line} on were not imported.";
                     end = true;
                     break;
                 }

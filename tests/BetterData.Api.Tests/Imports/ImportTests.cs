@@ -103,6 +103,21 @@ public sealed class ImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Import_MoreRowsThanTheLimit_IsPartialAndSaysWhereItStopped()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Imports:MaxRows"] = "3" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var csv = "product_id,title\nm1,One\nm2,Two\nm3,Three\nm4,Four\nm5,Five\n";
+
+        var done = await WaitForImportAsync(client, tenant, await UploadAsync(client, tenant, csv, "text/csv"), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("partial", done.GetProperty("status").GetString());
+        Assert.Equal(3, done.GetProperty("rowsSucceeded").GetInt64());
+        Assert.Contains("more than 3 rows; rows from line 5 on", done.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/tenants/{tenant}/products/m4")).StatusCode);
+    }
+
+    [Fact]
     public async Task Import_JsonArray_Completes_AndOtherMediaTypesAre415()
     {
         await using var app = new BetterDataApp();
