@@ -1,4 +1,6 @@
 using BetterData.Api.Delivery;
+using BetterData.Api.Imports;
+using BetterData.Api.Loops;
 
 namespace BetterData.Api.Management;
 
@@ -25,6 +27,8 @@ public static class ManagementApi
         tenant.MapConnectionsApi();
         tenant.MapProductsApi();
         tenant.MapSessionsApi();
+        tenant.MapLoopsApi();
+        tenant.MapImportsApi();
         return endpoints;
     }
 }

@@ -14,4 +14,12 @@ public interface ITenantBillingGrain : ITenantCapabilitiesGrain
 
     /// <summary>Audit entries, newest first. <paramref name="cursor"/> is the opaque value of a previous page.</summary>
     Task<BillingAuditPage> GetAuditAsync(string? cursor, int limit);
+
+    /// <summary>
+    /// Counts one loop transition (<paramref name="unitKey"/> identifies it; a repeat within a bounded window is not
+    /// counted again) against the plan's commitment in the current period, announcing 80 % and 100 % once each.
+    /// </summary>
+    Task<LoopUsage> CountLoopUnitAsync(string unitKey);
+
+    Task<LoopUsage> GetLoopUsageAsync();
 }

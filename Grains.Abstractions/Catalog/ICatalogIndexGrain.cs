@@ -8,6 +8,9 @@ public interface ICatalogIndexGrain : IGrainWithStringKey
 {
     Task UpsertAsync(CatalogEntry entry);
 
+    /// <summary>Many entries in one state write (catalog imports).</summary>
+    Task UpsertManyAsync(IReadOnlyList<CatalogEntry> entries);
+
     Task RemoveAsync(string productId);
 
     /// <summary>Active products whose title or a SKU contains <paramref name="query"/> (case-insensitive); all when empty.</summary>

@@ -12,6 +12,12 @@ public interface IProductGrain : IGrainWithStringKey
     /// <summary>Removes the product from the active catalog (kept as deleted).</summary>
     Task<ApplyResult> DeleteAsync(DateTimeOffset at);
 
+    /// <summary>
+    /// Applies an imported listing and, when given, its stock at one location, in one state write, without touching the
+    /// catalog index: the import updates the index once per batch with the returned entry (null when the listing is stale).
+    /// </summary>
+    Task<CatalogEntry?> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available);
+
     Task<ApplyResult> SetStockAsync(string variantId, string locationId, int available, DateTimeOffset at);
 
     Task<ProductView?> GetAsync();
@@ -28,4 +34,11 @@ public interface IProductGrain : IGrainWithStringKey
     Task RegisterInterestAsync(string sessionId);
 
     Task<IReadOnlyList<SalesBucket>> GetSalesAsync();
+
+    /// <summary>
+    /// The demand check its reminder runs: velocity and days of cover (publishing <c>demand_signal.stockout_risk</c>
+    /// once per episode) and the current hour against the hourly baseline (<c>demand_signal.spike_detected</c> once
+    /// per hour). Removes the reminder when the product is idle (no stock or no sales in the window).
+    /// </summary>
+    Task<DemandCheck> CheckDemandAsync();
 }

@@ -23,6 +23,8 @@ public sealed partial class TenantBillingGrain(
     private const string PublishNotice = "publish";
     private const string AlertNotice = "alert";
     private const string CustomerNotice = "customer";
+    private const string UsageNotice = "usage";
+    private static readonly int[] CommitmentThresholds = [80, 100];
 
     private HashSet<string>? recentIds;
 
@@ -79,6 +81,84 @@ public sealed partial class TenantBillingGrain(
         LogApplied(logger, TenantId, billingEvent.EventId, billingEvent.Type, result, planBefore, CurrentPlan);
         await FlushOutboxAsync();
         return result;
+    }
+
+    public async Task<LoopUsage> CountLoopUnitAsync(string unitKey)
+    {
+        var s = state.State;
+        var (start, end) = CurrentPeriod();
+        if (s.UsagePeriodStart != start)
+        {
+            s.UsagePeriodStart = start;
+            s.LoopUnitsUsed = 0;
+            s.ThresholdsReached = [];
+        }
+
+        if (s.RecentUnitKeys.Contains(unitKey, StringComparer.Ordinal))
+        {
+            return Usage(start, end);
+        }
+
+        s.RecentUnitKeys.Add(unitKey);
+        if (s.RecentUnitKeys.Count > MaxRecentEventIds)
+        {
+            s.RecentUnitKeys.RemoveAt(0);
+        }
+
+        s.LoopUnitsUsed++;
+        var committed = (await GetCapabilitiesAsync()).LoopCommitmentUnits;
+        foreach (var percent in CommitmentThresholds)
+        {
+            // used/committed >= percent/100, in integers.
+            if (committed > 0 && s.LoopUnitsUsed * 100 >= committed * percent && !s.ThresholdsReached.Contains(percent))
+            {
+                s.ThresholdsReached.Add(percent);
+                var data = JsonSerializer.Serialize(new
+                {
+                    threshold = percent / 100.0,
+                    percent,
+                    used = s.LoopUnitsUsed,
+                    committed,
+                    plan = CurrentPlan,
+                    periodStart = start,
+                    periodEnd = end,
+                }, JsonSerializerOptions.Web);
+                s.Outbox.Add(new BillingNotice(UsageNotice, $"loop-commitment:{start.ToUnixTimeSeconds()}:{percent}",
+                    EventTypes.LoopCommitmentThresholdReached, $"Loop commitment {percent}% reached", data, time.GetUtcNow()));
+                LogThreshold(logger, TenantId, percent, s.LoopUnitsUsed, committed);
+            }
+        }
+
+        await state.WriteStateAsync();
+        await FlushOutboxAsync();
+        return Usage(start, end);
+    }
+
+    public async Task<LoopUsage> GetLoopUsageAsync()
+    {
+        var (start, end) = CurrentPeriod();
+        return state.State.UsagePeriodStart == start
+            ? Usage(start, end)
+            : new LoopUsage(start, end, 0, (await GetCapabilitiesAsync()).LoopCommitmentUnits, []);
+    }
+
+    private LoopUsage Usage(DateTimeOffset start, DateTimeOffset end) =>
+        new(start, end, state.State.LoopUnitsUsed,
+            (state.State.Capabilities ?? options.Value.CapabilitiesOf(BillingOptions.FreePlan).ToSnapshot(0, BillingOptions.FreePlan, null, start)).LoopCommitmentUnits,
+            [.. state.State.ThresholdsReached]);
+
+    // Stripe's current period while it covers now; before the first subscription event, or when a renewal event is
+    // late, the calendar month (UTC) so that usage still resets once a month.
+    private (DateTimeOffset Start, DateTimeOffset End) CurrentPeriod()
+    {
+        var now = time.GetUtcNow();
+        if (state.State.Record is { CurrentPeriodStart: { } start, CurrentPeriodEnd: { } end } && start <= now && now < end)
+        {
+            return (start, end);
+        }
+
+        var month = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        return (month, month.AddMonths(1));
     }
 
     private (BillingEventResult, string) ApplySubscription(BillingEvent e)
@@ -303,12 +383,17 @@ public sealed partial class TenantBillingGrain(
             .PublishAsync(new PublishRequest(notice.Type, notice.DataJson, "stripe:" + notice.Key)),
         AlertNotice => GrainFactory.GetGrain<IOpsAlertsGrain>(IOpsAlertsGrain.Key)
             .RaiseAsync(new OpsAlert(notice.Type, TenantId, notice.Summary, notice.DataJson, notice.At)),
+        UsageNotice => GrainFactory.GetGrain<ITenantEventsGrain>(TenantId)
+            .PublishAsync(new PublishRequest(notice.Type, notice.DataJson, notice.Key)),
         CustomerNotice => GrainFactory.GetGrain<IStripeCustomerGrain>(notice.Type).SetTenantAsync(TenantId),
         _ => Task.CompletedTask,
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Billing {TenantId}: {EventType} {EventId} {Result}, plan {PlanBefore} -> {PlanAfter}")]
     private static partial void LogApplied(ILogger logger, string tenantId, string eventId, string eventType, BillingEventResult result, string planBefore, string planAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Billing {TenantId}: loop commitment {Percent}% reached ({Used} of {Committed} units)")]
+    private static partial void LogThreshold(ILogger logger, string tenantId, int percent, long used, long committed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Billing {TenantId}: event {EventId} names price {PriceId}, which maps to no plan; using free")]
     private static partial void LogUnknownPlan(ILogger logger, string tenantId, string eventId, string? priceId);

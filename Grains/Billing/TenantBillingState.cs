@@ -22,4 +22,15 @@ public sealed class TenantBillingState
 
     /// <summary>Outbound events and alerts written with the state that caused them, sent after the write (an outbox).</summary>
     [Id(6)] public List<BillingNotice> Outbox { get; set; } = [];
+
+    /// <summary>Start of the billing period <see cref="LoopUnitsUsed"/> counts in (Stripe's current period, else the calendar month).</summary>
+    [Id(7)] public DateTimeOffset? UsagePeriodStart { get; set; }
+
+    [Id(8)] public long LoopUnitsUsed { get; set; }
+
+    /// <summary>Commitment thresholds (percent) already announced in the usage period.</summary>
+    [Id(9)] public List<int> ThresholdsReached { get; set; } = [];
+
+    /// <summary>Loop units already counted, oldest first, at most <see cref="TenantBillingGrain.MaxRecentEventIds"/>.</summary>
+    [Id(10)] public List<string> RecentUnitKeys { get; set; } = [];
 }

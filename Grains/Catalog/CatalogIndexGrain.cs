@@ -23,10 +23,33 @@ public sealed class CatalogIndexGrain : Grain, ICatalogIndexGrain
 
     public async Task UpsertAsync(CatalogEntry entry)
     {
+        if (Index(entry))
+        {
+            await writer.PersistAsync();
+        }
+    }
+
+    public async Task UpsertManyAsync(IReadOnlyList<CatalogEntry> entries)
+    {
+        var changed = false;
+        foreach (var entry in entries)
+        {
+            changed |= Index(entry);
+        }
+
+        if (changed)
+        {
+            await writer.PersistAsync();
+        }
+    }
+
+    // Synchronous (the grain is reentrant); false when the entry is unchanged and nothing needs writing.
+    private bool Index(CatalogEntry entry)
+    {
         var s = state.State;
         if (s.Products.TryGetValue(entry.ProductId, out var held) && SameEntry(held, entry))
         {
-            return;
+            return false;
         }
 
         ForgetItems(entry.ProductId);
@@ -40,7 +63,7 @@ public sealed class CatalogIndexGrain : Grain, ICatalogIndexGrain
             }
         }
 
-        await writer.PersistAsync();
+        return true;
     }
 
     public async Task RemoveAsync(string productId)

@@ -1,16 +1,20 @@
 using System.Text.Json;
+using BetterData.Grains.Demand;
 using BetterData.Grains.Events;
 using BetterData.Grains.Hosting;
 using BetterData.Grains.Sessions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BetterData.Grains.Catalog;
 
 public sealed partial class ProductGrain(
     [PersistentState("product", StorageNames.Default)] IPersistentState<ProductState> state,
     TimeProvider time,
-    ILogger<ProductGrain> logger) : Grain, IProductGrain
+    IOptions<DemandOptions> demandOptions,
+    ILogger<ProductGrain> logger) : Grain, IProductGrain, IRemindable
 {
+    private const string DemandReminderName = "demand";
     private const int MaxReservations = 1_000;
     private const int MaxInterestedSessions = 1_000;
     private const int SalesHours = 24 * 90;
@@ -20,10 +24,45 @@ public sealed partial class ProductGrain(
 
     public async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot)
     {
+        if (Apply(snapshot) is not { } availableBefore)
+        {
+            return ApplyResult.Stale;
+        }
+
+        await SaveAsync(availableBefore);
+        return ApplyResult.Applied;
+    }
+
+    public async Task<CatalogEntry?> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available)
+    {
+        if (Apply(snapshot) is null)
+        {
+            return null;
+        }
+
+        if (locationId is not null && available is { } count && state.State.Variants.Count > 0)
+        {
+            var variant = state.State.Variants[0];
+            if (count > variant.Stock.GetValueOrDefault(locationId))
+            {
+                state.State.StockoutEpisodeOpen = false;
+            }
+
+            variant.Stock[locationId] = count;
+            variant.StockUpdatedAt[locationId] = snapshot.UpdatedAt;
+        }
+
+        await state.WriteStateAsync();
+        return Entry();
+    }
+
+    // The listing's fields from a snapshot; returns the availability before, or null when the snapshot is stale.
+    private int? Apply(ProductSnapshot snapshot)
+    {
         var s = state.State;
         if (state.RecordExists && snapshot.UpdatedAt < s.UpdatedAt)
         {
-            return ApplyResult.Stale;
+            return null;
         }
 
         var before = Available();
@@ -46,8 +85,7 @@ public sealed partial class ProductGrain(
             Stock = old.TryGetValue(v.VariantId, out var held) ? held.Stock : [],
             StockUpdatedAt = held?.StockUpdatedAt ?? [],
         })];
-        await SaveAsync(before);
-        return ApplyResult.Applied;
+        return before;
     }
 
     public async Task<ApplyResult> DeleteAsync(DateTimeOffset at)
@@ -80,6 +118,11 @@ public sealed partial class ProductGrain(
         var before = Available();
         variant.Stock[locationId] = available;
         variant.StockUpdatedAt[locationId] = at;
+        if (Available() > before)
+        {
+            state.State.StockoutEpisodeOpen = false; // a restock ends the episode: the next risk is news again
+        }
+
         await SaveAsync(before);
         return ApplyResult.Applied;
     }
@@ -145,6 +188,7 @@ public sealed partial class ProductGrain(
 
         RecordSale(quantity);
         await SaveAsync(before);
+        await EnsureDemandReminderAsync();
         return true;
     }
 
@@ -190,6 +234,116 @@ public sealed partial class ProductGrain(
         Task.FromResult<IReadOnlyList<SalesBucket>>([.. state.State.HourlySales.Select(kv =>
             new SalesBucket(DateTimeOffset.FromUnixTimeSeconds(kv.Key * 3600), kv.Value))]);
 
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == DemandReminderName ? CheckDemandAsync() : Task.CompletedTask;
+
+    public async Task<DemandCheck> CheckDemandAsync()
+    {
+        var options = demandOptions.Value;
+        var s = state.State;
+        var now = time.GetUtcNow();
+        var hour = now.ToUnixTimeSeconds() / 3600;
+        var available = Available();
+        var velocity = DemandSignals.Velocity(s.HourlySales, hour, options.VelocityWindow);
+        var cover = DemandSignals.DaysOfCover(available, velocity);
+        var unitsThisHour = s.HourlySales.GetValueOrDefault(hour);
+        var baseline = DemandSignals.HourlyBaseline(s.HourlySales, hour, options.SpikeBaselineWindow);
+        if (available == 0 || velocity <= 0 || s.Deleted || !s.Listed)
+        {
+            await SetDemandReminderAsync(false);
+            return new DemandCheck(available, velocity, cover, unitsThisHour, baseline, false, false, true);
+        }
+
+        var threshold = options.CoverThresholdFor(TenantId);
+        var events = GrainFactory.GetGrain<ITenantEventsGrain>(TenantId);
+        var changed = false;
+        var risk = false;
+        if (cover < threshold && !s.StockoutEpisodeOpen)
+        {
+            // Publish, then record: a crash in between republishes under the same key, which the store deduplicates.
+            var episode = s.StockoutEpisodes + 1;
+            var data = JsonSerializer.Serialize(new
+            {
+                productId = ProductId,
+                title = s.Title,
+                available,
+                velocityPerDay = Math.Round(velocity, 3),
+                daysOfCover = Math.Round(cover.Value, 3),
+                thresholdDays = threshold,
+                windowDays = options.VelocityWindow.TotalDays,
+                at = now,
+            }, JsonSerializerOptions.Web);
+            await events.PublishAsync(new PublishRequest(EventTypes.DemandSignalStockoutRisk, data, $"stockout:{ProductId}:{episode}"));
+            s.StockoutEpisodes = episode;
+            s.StockoutEpisodeOpen = true;
+            changed = risk = true;
+            LogStockoutRisk(logger, TenantId, ProductId, cover.Value, threshold);
+        }
+        else if (s.StockoutEpisodeOpen && cover > threshold * options.RearmFactor)
+        {
+            s.StockoutEpisodeOpen = false; // hysteresis: recovered well above the threshold
+            changed = true;
+        }
+
+        var spike = false;
+        if (s.LastSpikeHour != hour && DemandSignals.IsSpike(unitsThisHour, baseline, options))
+        {
+            var data = JsonSerializer.Serialize(new
+            {
+                productId = ProductId,
+                title = s.Title,
+                hourStart = DateTimeOffset.FromUnixTimeSeconds(hour * 3600),
+                unitsThisHour,
+                baselinePerHour = Math.Round(baseline, 3),
+                factor = options.SpikeFactor,
+                minUnits = options.SpikeMinUnits,
+                at = now,
+            }, JsonSerializerOptions.Web);
+            await events.PublishAsync(new PublishRequest(EventTypes.DemandSignalSpikeDetected, data, $"spike:{ProductId}:{hour}"));
+            s.LastSpikeHour = hour;
+            changed = spike = true;
+            LogSpike(logger, TenantId, ProductId, unitsThisHour, baseline);
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return new DemandCheck(available, velocity, cover, unitsThisHour, baseline, risk, spike, false);
+    }
+
+    private Task EnsureDemandReminderAsync() => state.State.DemandReminder ? Task.CompletedTask : SetDemandReminderAsync(true);
+
+    private async Task SetDemandReminderAsync(bool on)
+    {
+        if (on == state.State.DemandReminder)
+        {
+            return;
+        }
+
+        if (on)
+        {
+            var period = demandOptions.Value.CheckPeriod;
+            await this.RegisterOrUpdateReminder(DemandReminderName, period, period);
+        }
+        else if (await this.GetReminder(DemandReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        state.State.DemandReminder = on;
+        await state.WriteStateAsync();
+    }
+
+    private CatalogEntry Entry()
+    {
+        var s = state.State;
+        var variants = s.Variants.Select(v => new VariantSnapshot(v.VariantId, v.Sku, v.InventoryItemId, v.Price)).ToList();
+        return new CatalogEntry(ProductId, s.Title, [.. s.Variants.Where(v => v.Sku is not null).Select(v => v.Sku!)],
+            s.Price, s.Currency, Available(), variants);
+    }
+
     private int Available() => state.State.Deleted ? 0 : state.State.Variants.Sum(v => v.Available);
 
     private void RecordSale(int units)
@@ -216,9 +370,7 @@ public sealed partial class ProductGrain(
         }
         else
         {
-            var variants = s.Variants.Select(v => new VariantSnapshot(v.VariantId, v.Sku, v.InventoryItemId, v.Price)).ToList();
-            await index.UpsertAsync(new CatalogEntry(ProductId, s.Title, [.. s.Variants.Where(v => v.Sku is not null).Select(v => v.Sku!)],
-                s.Price, s.Currency, Available(), variants));
+            await index.UpsertAsync(Entry());
         }
 
         if (availableBefore > 0 && Available() == 0 && !s.Deleted)
@@ -237,6 +389,12 @@ public sealed partial class ProductGrain(
         await Task.WhenAll(state.State.InterestedSessions.Select(id =>
             GrainFactory.GetGrain<ISessionGrain>(id).AlertOutOfStockAsync(ProductId, now)));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} of tenant {TenantId}: stockout risk, {DaysOfCover:F1} days of cover < {Threshold}")]
+    private static partial void LogStockoutRisk(ILogger logger, string tenantId, string productId, double daysOfCover, double threshold);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} of tenant {TenantId}: spike, {Units} units this hour vs baseline {Baseline:F2}/h")]
+    private static partial void LogSpike(ILogger logger, string tenantId, string productId, int units, double baseline);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} of tenant {TenantId} is out of stock; {Sessions} sessions interested")]
     private static partial void LogOutOfStock(ILogger logger, string tenantId, string productId, int sessions);

@@ -23,6 +23,18 @@ public sealed class ProductState
 
     /// <summary>Sessions to alert when the product goes out of stock; bounded, oldest dropped first.</summary>
     [Id(13)] public List<string> InterestedSessions { get; set; } = [];
+
+    /// <summary>The demand-check reminder is registered (saves a reminder-table read per sale).</summary>
+    [Id(14)] public bool DemandReminder { get; set; }
+
+    /// <summary>A stockout-risk episode is open: announced, not yet re-armed by a restock or recovered cover.</summary>
+    [Id(15)] public bool StockoutEpisodeOpen { get; set; }
+
+    /// <summary>Episodes announced so far; numbers the idempotency key so a retried announcement is deduplicated.</summary>
+    [Id(16)] public int StockoutEpisodes { get; set; }
+
+    /// <summary>Unix hour of the last announced spike (one per hour).</summary>
+    [Id(17)] public long? LastSpikeHour { get; set; }
 }
 
 [GenerateSerializer, Alias("product-variant-state")]

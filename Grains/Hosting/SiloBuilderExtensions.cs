@@ -1,6 +1,8 @@
 using BetterData.Grains.Billing;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Catalog;
+using BetterData.Grains.Demand;
+using BetterData.Grains.Imports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -78,6 +80,8 @@ public static class SiloBuilderExtensions
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
         silo.Services.AddDelivery(settings);
         silo.AddCommerce();
+        silo.AddDemand();
+        silo.AddImports(settings);
         return silo;
     }
 }

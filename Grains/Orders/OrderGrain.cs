@@ -2,6 +2,7 @@ using System.Text.Json;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Events;
 using BetterData.Grains.Hosting;
+using BetterData.Grains.Loops;
 using BetterData.Grains.Sessions;
 
 namespace BetterData.Grains.Orders;
@@ -88,6 +89,11 @@ public sealed class OrderGrain(
             unmetLines = unmet,
         }, JsonSerializerOptions.Web);
         await GrainFactory.GetGrain<ITenantEventsGrain>(tenantId).PublishAsync(new PublishRequest(type, data, $"order:{order.OrderId}"));
+
+        // The orders loop: a repeat (redelivery after a crash) is a no-op in the loop grain.
+        var loop = GrainFactory.GetGrain<ILoopEntityGrain>(LoopKeys.Of(tenantId, LoopMachines.Orders, order.OrderId));
+        await loop.TransitionAsync("created");
+        await loop.TransitionAsync(order.Status);
 
         if (order.SessionId is { } sessionId)
         {

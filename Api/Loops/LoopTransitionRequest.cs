@@ -1,0 +1,3 @@
+namespace BetterData.Api.Loops;
+
+public sealed record LoopTransitionRequest(string? To);

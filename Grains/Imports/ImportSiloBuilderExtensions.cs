@@ -1,0 +1,24 @@
+using BetterData.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BetterData.Grains.Imports;
+
+public static class ImportSiloBuilderExtensions
+{
+    /// <summary>Catalog imports: options (<c>Imports</c> section) and the upload store (PostgreSQL when configured).</summary>
+    public static ISiloBuilder AddImports(this ISiloBuilder silo, ClusterSettings settings)
+    {
+        silo.Services.AddOptions<ImportOptions>().BindConfiguration("Imports")
+            .Validate(o => o.MaxRows > 0 && o.BatchSize > 0 && o.MaxErrors >= 0, "Imports: MaxRows and BatchSize must be positive.");
+        if (settings.PostgresConnectionString is { } cs)
+        {
+            silo.Services.AddSingleton<IImportStore>(_ => new PostgresImportStore(cs));
+        }
+        else
+        {
+            silo.Services.AddSingleton<IImportStore, InMemoryImportStore>();
+        }
+
+        return silo;
+    }
+}
