@@ -40,11 +40,7 @@ public static class EndpointsApi
             return TypedResults.Created($"/api/tenants/{tenant}/endpoints/{endpoint.Id}", new CreatedEndpoint(endpoint, secret));
         }
 
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status403Forbidden,
-            title: "Plan limit",
-            detail: created.Detail,
-            extensions: new Dictionary<string, object?> { ["capability"] = created.RefusedCapability });
+        return PlanLimit.Problem(created.RefusedCapability!, created.Detail!);
     }
 
     private static async Task<Ok<IReadOnlyList<EndpointInfo>>> ListAsync(string tenant, IGrainFactory grains) =>

@@ -1,4 +1,5 @@
 using BetterData.Api.Management;
+using BetterData.Grains.Billing;
 using BetterData.Grains.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,7 +19,7 @@ public static class EventsApi
         return app;
     }
 
-    private static async Task<Results<Accepted<PublishedEvent>, ValidationProblem>> PublishAsync(
+    private static async Task<Results<Accepted<PublishedEvent>, ValidationProblem, ProblemHttpResult>> PublishAsync(
         string tenant, PublishEvent request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
@@ -40,6 +41,12 @@ public static class EventsApi
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        var capabilities = await grains.GetGrain<ITenantCapabilitiesGrain>(tenant).GetCapabilitiesAsync();
+        if (!capabilities.OutboundWebhooks)
+        {
+            return PlanLimit.Problem(Capabilities.OutboundWebhooks, $"The {capabilities.Plan} plan does not include outbound webhooks.");
         }
 
         var result = await grains.GetGrain<ITenantEventsGrain>(tenant)

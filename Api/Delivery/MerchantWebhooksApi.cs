@@ -39,9 +39,7 @@ public static partial class MerchantWebhooksApi
 
         if (!(await grains.GetGrain<ITenantCapabilitiesGrain>(tenant).GetCapabilitiesAsync()).Federation)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Plan limit",
-                detail: "The tenant's plan does not include federation.",
-                extensions: new Dictionary<string, object?> { ["capability"] = Capabilities.Federation });
+            return PlanLimit.Problem(Capabilities.Federation, "The tenant's plan does not include federation.");
         }
 
         var endpointId = await grains.GetGrain<IEndpointRegistryGrain>(tenant)

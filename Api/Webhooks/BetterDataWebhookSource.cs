@@ -22,7 +22,7 @@ public sealed class BetterDataWebhookSource(IGrainFactory grains, IConfiguration
             request.ReceivedAt, BetterDataSignature.DefaultTolerance);
         if (check != SignatureCheck.Valid)
         {
-            return WebhookOutcome.Rejected(StatusCodes.Status403Forbidden, "signature_" + check.ToString().ToLowerInvariant(), "The signature does not verify.");
+            return WebhookOutcome.SignatureRejected(check);
         }
 
         using var doc = ParseObject(request.Body);

@@ -34,7 +34,7 @@ public sealed class ShopifyWebhookSource(IGrainFactory grains) : IWebhookSource
         var check = HmacSignatures.VerifyBase64(signature, "", request.Body, credentials.Secrets);
         if (check != SignatureCheck.Valid)
         {
-            return WebhookOutcome.Rejected(StatusCodes.Status403Forbidden, "signature_" + check.ToString().ToLowerInvariant(), "The signature does not verify.");
+            return WebhookOutcome.SignatureRejected(check);
         }
 
         var eventId = FirstHeader(request, "X-Shopify-Event-Id", "X-Shopify-Webhook-Id");

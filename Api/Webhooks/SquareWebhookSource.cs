@@ -47,7 +47,7 @@ public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration con
         var check = HmacSignatures.VerifyBase64(signature, NotificationUrl(credentials, request), request.Body, credentials.Secrets);
         if (check != SignatureCheck.Valid)
         {
-            return WebhookOutcome.Rejected(StatusCodes.Status403Forbidden, "signature_" + check.ToString().ToLowerInvariant(), "The signature does not verify.");
+            return WebhookOutcome.SignatureRejected(check);
         }
 
         var eventId = Id(root, "event_id");

@@ -1,3 +1,5 @@
+using BetterData.Grains.Signing;
+
 namespace BetterData.Api.Webhooks;
 
 /// <summary>
@@ -19,6 +21,10 @@ public sealed record WebhookOutcome(int StatusCode, string Result, string? Detai
 
     /// <summary>Signature missing, malformed, wrong or stale; or an unknown shop/merchant. Reason is a metric label.</summary>
     public static WebhookOutcome Rejected(int statusCode, string reason, string detail) => new(statusCode, reason, detail);
+
+    /// <summary>A signature that is not <see cref="SignatureCheck.Valid"/>; the reason label names how it failed.</summary>
+    public static WebhookOutcome SignatureRejected(SignatureCheck check, int statusCode = StatusCodes.Status403Forbidden) =>
+        Rejected(statusCode, "signature_" + check.ToString().ToLowerInvariant(), "The signature does not verify.");
 
     /// <summary>Verified but malformed or schema-invalid.</summary>
     public static WebhookOutcome Invalid(string detail) => new(StatusCodes.Status400BadRequest, "invalid_payload", detail);

@@ -245,6 +245,19 @@ public sealed class OutboundDeliveryTests
     }
 
     [Fact]
+    public async Task Publish_WithOutboundRevokedByPlan_Is403NamingTheCapability()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Billing:Plans:free:OutboundWebhooks"] = "false" });
+        var (tenant, client) = await app.CreateTenantAsync();
+
+        var response = await client.PostAsJsonAsync($"/api/tenants/{tenant}/events", new { type = "checkout.completed", data = new { orderId = "o1" } });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("outbound_webhooks", problem.GetProperty("capability").GetString());
+    }
+
+    [Fact]
     public async Task EventTypes_AnonymousCatalog_AndUnknownTypeOnPublish_Is400()
     {
         await using var app = new BetterDataApp();
