@@ -1,18 +1,12 @@
 namespace BetterData.Grains.Catalog;
 
 /// <summary>
-/// A tenant's searchable catalog (key: tenant id): title and SKUs of each active product, and the map from
-/// inventory item / variation ids to (product, variant) learned from product payloads.
+/// A tenant's catalog as callers outside the silo see it (key: tenant id): search over title and SKUs, the map from
+/// inventory item / variation ids to (product, variant), and stock counts waiting for their product. Products write
+/// their own catalog rows; this grain reads them.
 /// </summary>
 public interface ICatalogIndexGrain : IGrainWithStringKey
 {
-    Task UpsertAsync(CatalogEntry entry);
-
-    /// <summary>Many entries in one state write (catalog imports).</summary>
-    Task UpsertManyAsync(IReadOnlyList<CatalogEntry> entries);
-
-    Task RemoveAsync(string productId);
-
     /// <summary>Active products whose title or a SKU contains <paramref name="query"/> (case-insensitive); all when empty.</summary>
     Task<IReadOnlyList<CatalogEntry>> SearchAsync(string? query, int limit);
 

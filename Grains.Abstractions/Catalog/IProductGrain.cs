@@ -13,10 +13,10 @@ public interface IProductGrain : IGrainWithStringKey
     Task<ApplyResult> DeleteAsync(DateTimeOffset at);
 
     /// <summary>
-    /// Applies an imported listing and, when given, its stock at one location, in one state write, without touching the
-    /// catalog index: the import updates the index once per batch with the returned entry (null when the listing is stale).
+    /// Applies an imported listing and, when given, its stock at one location, in one state write, and its catalog row;
+    /// false when the listing is older than what the product holds.
     /// </summary>
-    Task<CatalogEntry?> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available);
+    Task<bool> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available);
 
     Task<ApplyResult> SetStockAsync(string variantId, string locationId, int available, DateTimeOffset at);
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BetterData.Grains.Events;
-using BetterData.Grains.Hosting;
 using BetterData.Grains.Orders;
 using BetterData.Grains.Sessions;
 using BetterData.Grains.Square;
@@ -10,32 +9,33 @@ using Orleans.Concurrency;
 namespace BetterData.Grains.Catalog;
 
 /// <summary>
-/// An event id is recorded only after its grain call returned, so a crash in between makes the provider's retry
-/// apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so that is safe.
-/// Reentrant, so one tenant's events for different products proceed together: an event id already in flight is a
-/// duplicate, and concurrent events share storage writes.
+/// A tenant's commerce events in, deduplicated by provider event id. An id is recorded (in the
+/// <see cref="IInboundEventLog"/>, one row per event) only after its grain call returned, so a crash in between makes
+/// the provider's retry apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so
+/// that is safe. The recent ids are held in memory, loaded from the log when the inbox activates. Reentrant, so one
+/// tenant's events for different products proceed together: an event id already in flight is a duplicate.
 /// </summary>
 [Reentrant]
-public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
+public sealed class CommerceInboxGrain(
+    IInboundEventLog log,
+    ICatalogStore catalog,
+    IOptions<CommerceOptions> options,
+    TimeProvider time) : Grain, ICommerceInboxGrain
 {
-    private readonly IPersistentState<CommerceInboxState> state;
-    private readonly IOptions<CommerceOptions> options;
-    private readonly TimeProvider time;
-    private readonly CoalescingStateWriter writer;
+    private readonly Dictionary<string, DateTimeOffset> seen = new(StringComparer.Ordinal);
+    private readonly Queue<string> seenOrder = new();
     private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
 
-    public CommerceInboxGrain(
-        [PersistentState("commerce-inbox", StorageNames.Default)] IPersistentState<CommerceInboxState> state,
-        IOptions<CommerceOptions> options,
-        TimeProvider time)
-    {
-        this.state = state;
-        this.options = options;
-        this.time = time;
-        writer = new CoalescingStateWriter(() => state.WriteStateAsync());
-    }
-
     private string TenantId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var recent = await log.RecentAsync(TenantId, time.GetUtcNow() - options.Value.RecentEventIdWindow, options.Value.RecentEventIdLimit);
+        for (var i = recent.Count - 1; i >= 0; i--)
+        {
+            Remember(recent[i].EventId, recent[i].At);
+        }
+    }
 
     public Task<ApplyResult> ApplyProductAsync(string eventId, ProductSnapshot snapshot) =>
         OnceAsync(eventId, () => ParkedStock.ApplySnapshotAsync(GrainFactory, TenantId, snapshot));
@@ -46,23 +46,36 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
     public Task<ApplyResult> ApplyInventoryAsync(string eventId, IReadOnlyList<InventoryChange> changes) =>
         OnceAsync(eventId, async () =>
         {
-            var index = GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId);
             var result = ApplyResult.Unmatched;
             foreach (var change in changes)
             {
-                if (await index.ResolveAsync(change.InventoryItemId) is not { } item)
-                {
-                    await index.ParkAsync(change);
-                    result = ApplyResult.Applied;
-                    continue;
-                }
-
-                var applied = await Product(item.ProductId).SetStockAsync(item.VariantId, change.LocationId, change.Available, change.UpdatedAt);
+                var applied = await ApplyStockAsync(change);
                 result = applied == ApplyResult.Applied || result == ApplyResult.Applied ? ApplyResult.Applied : applied;
             }
 
             return result;
         });
+
+    // An unknown item is parked for its product. The product writes its catalog row before it takes its parked
+    // counts, so resolving again after parking closes the race: either the product sees the parked count, or this
+    // sees the product (or both; setting a count is idempotent).
+    private async Task<ApplyResult> ApplyStockAsync(InventoryChange change)
+    {
+        if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is not { } item)
+        {
+            var index = GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId);
+            await index.ParkAsync(change);
+            if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is not { } late)
+            {
+                return ApplyResult.Applied;
+            }
+
+            await index.TakeParkedAsync([change.InventoryItemId]);
+            item = late;
+        }
+
+        return await Product(item.ProductId).SetStockAsync(item.VariantId, change.LocationId, change.Available, change.UpdatedAt);
+    }
 
     public Task<ApplyResult> PlaceOrderAsync(string eventId, OrderPlaced order) =>
         OnceAsync(eventId, async () =>
@@ -98,36 +111,38 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
 
     private async Task<ApplyResult> OnceAsync(string eventId, Func<Task<ApplyResult>> apply)
     {
-        var s = state.State;
-        if (s.Seen.ContainsKey(eventId) || !inFlight.Add(eventId))
+        if (seen.ContainsKey(eventId) || !inFlight.Add(eventId))
         {
             return ApplyResult.Duplicate;
         }
 
-        ApplyResult result;
         try
         {
-            result = await apply();
+            var result = await apply();
+            var now = time.GetUtcNow();
+            await log.RecordAsync(TenantId, eventId, now);
+            Remember(eventId, now);
+            return result;
         }
         finally
         {
             inFlight.Remove(eventId);
         }
+    }
 
-        var now = time.GetUtcNow();
-        s.Seen[eventId] = now;
-        s.SeenOrder.Add(eventId);
-        var limit = options.Value.RecentEventIdLimit;
-        var oldest = now - options.Value.RecentEventIdWindow;
-        var drop = 0;
-        while (drop < s.SeenOrder.Count && (s.SeenOrder.Count - drop > limit || s.Seen[s.SeenOrder[drop]] < oldest))
+    // Bounded by count and age; older ids stay in the log (until retention) but no provider retries that late.
+    private void Remember(string eventId, DateTimeOffset at)
+    {
+        if (!seen.TryAdd(eventId, at))
         {
-            s.Seen.Remove(s.SeenOrder[drop]);
-            drop++;
+            return;
         }
 
-        s.SeenOrder.RemoveRange(0, drop);
-        await writer.PersistAsync();
-        return result;
+        seenOrder.Enqueue(eventId);
+        var oldest = at - options.Value.RecentEventIdWindow;
+        while (seenOrder.TryPeek(out var first) && (seenOrder.Count > options.Value.RecentEventIdLimit || seen[first] < oldest))
+        {
+            seen.Remove(seenOrder.Dequeue());
+        }
     }
 }

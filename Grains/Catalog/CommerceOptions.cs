@@ -9,11 +9,14 @@ public sealed class CommerceOptions
     /// <summary>An active session with no activity for this long expires.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Provider event ids remembered per tenant for dedupe: at most this many ...</summary>
+    /// <summary>Provider event ids an active inbox holds in memory for dedupe: at most this many ...</summary>
     public int RecentEventIdLimit { get; set; } = 5_000;
 
     /// <summary>... and none older than this (Shopify retries for 4 h, Square for up to 72 h).</summary>
     public TimeSpan RecentEventIdWindow { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>How often processed event ids older than <see cref="RecentEventIdWindow"/> are deleted.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How often pending Square fetches are retried (a reminder; Orleans' minimum is one minute).</summary>
     public TimeSpan SquareRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);

@@ -1,3 +1,4 @@
+using BetterData.Grains.Hosting;
 using BetterData.Grains.Square;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,10 +6,25 @@ namespace BetterData.Grains.Catalog;
 
 public static class CommerceSiloBuilderExtensions
 {
-    /// <summary>Commerce sync's silo side: options (<c>Commerce</c> section) and the Square API client.</summary>
-    public static ISiloBuilder AddCommerce(this ISiloBuilder silo)
+    /// <summary>
+    /// Commerce sync's silo side: options (<c>Commerce</c> section), the catalog and event-id stores (PostgreSQL when
+    /// configured, memory otherwise), their retention, and the Square API client.
+    /// </summary>
+    public static ISiloBuilder AddCommerce(this ISiloBuilder silo, ClusterSettings settings)
     {
         silo.Services.AddOptions<CommerceOptions>().BindConfiguration("Commerce");
+        if (settings.PostgresConnectionString is { } cs)
+        {
+            silo.Services.AddSingleton<ICatalogStore>(_ => new PostgresCatalogStore(cs));
+            silo.Services.AddSingleton<IInboundEventLog>(_ => new PostgresInboundEventLog(cs));
+        }
+        else
+        {
+            silo.Services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
+            silo.Services.AddSingleton<IInboundEventLog, InMemoryInboundEventLog>();
+        }
+
+        silo.Services.AddHostedService<InboundEventRetentionService>();
         silo.Services.AddHttpClient<SquareApiClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
         return silo;
     }

@@ -12,12 +12,16 @@ public sealed partial class ProductGrain(
     [PersistentState("product", StorageNames.Default)] IPersistentState<ProductState> state,
     TimeProvider time,
     IOptions<DemandOptions> demandOptions,
+    ICatalogStore catalog,
     ILogger<ProductGrain> logger) : Grain, IProductGrain, IRemindable
 {
     private const string DemandReminderName = "demand";
     private const int MaxReservations = 1_000;
     private const int MaxInterestedSessions = 1_000;
     private const int SalesHours = 24 * 90;
+
+    // The catalog row this activation last wrote (null until it wrote one).
+    private IndexedRow? indexed;
 
     private string TenantId => CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
     private string ProductId => CommerceKeys.Split(this.GetPrimaryKeyString()).Id;
@@ -33,11 +37,11 @@ public sealed partial class ProductGrain(
         return ApplyResult.Applied;
     }
 
-    public async Task<CatalogEntry?> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available)
+    public async Task<bool> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available)
     {
         if (Apply(snapshot) is null)
         {
-            return null;
+            return false;
         }
 
         if (locationId is not null && available is { } count && state.State.Variants.Count > 0)
@@ -53,7 +57,8 @@ public sealed partial class ProductGrain(
         }
 
         await state.WriteStateAsync();
-        return Entry();
+        await IndexAsync();
+        return true;
     }
 
     // The listing's fields from a snapshot; returns the availability before, or null when the snapshot is stale.
@@ -357,27 +362,45 @@ public sealed partial class ProductGrain(
         }
     }
 
-    // State first, then the index, then alerts: a crash after the write leaves at worst a stale index entry that the
+    // State first, then the index, then alerts: a crash after the write leaves at worst a stale catalog row that the
     // next change of this product repairs.
     private async Task SaveAsync(int availableBefore)
     {
         await state.WriteStateAsync();
-        var s = state.State;
-        var index = GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId);
-        if (s.Deleted || !s.Listed)
-        {
-            await index.RemoveAsync(ProductId);
-        }
-        else
-        {
-            await index.UpsertAsync(Entry());
-        }
-
-        if (availableBefore > 0 && Available() == 0 && !s.Deleted)
+        await IndexAsync();
+        if (availableBefore > 0 && Available() == 0 && !state.State.Deleted)
         {
             await AlertOutOfStockAsync();
         }
     }
+
+    // This grain is its catalog row's only writer, so an unchanged row needs no write.
+    private async Task IndexAsync()
+    {
+        var s = state.State;
+        CatalogEntry? entry = s.Deleted || !s.Listed ? null : Entry();
+        if (indexed is { } held && (entry is null ? held.Entry is null : held.Entry is not null && Same(held.Entry, entry)))
+        {
+            return;
+        }
+
+        if (entry is null)
+        {
+            await catalog.RemoveAsync(TenantId, ProductId);
+        }
+        else
+        {
+            await catalog.UpsertAsync(TenantId, entry);
+        }
+
+        indexed = new IndexedRow(entry);
+    }
+
+    // Records compare lists by reference, so compare those by content and the rest by value.
+    private static bool Same(CatalogEntry a, CatalogEntry b) =>
+        a with { Skus = b.Skus, Variants = b.Variants } == b && a.Skus.SequenceEqual(b.Skus) && a.Variants.SequenceEqual(b.Variants);
+
+    private sealed record IndexedRow(CatalogEntry? Entry);
 
     private async Task AlertOutOfStockAsync()
     {

@@ -79,7 +79,7 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
         silo.Services.AddDelivery(settings);
-        silo.AddCommerce();
+        silo.AddCommerce(settings);
         silo.AddDemand();
         silo.AddImports(settings);
         return silo;

@@ -23,7 +23,6 @@ public sealed partial class ImportGrain(
     private const string ReminderName = "import";
     private const int EventErrors = 10;
 
-    private readonly List<CatalogEntry> unindexed = [];
     private IAsyncEnumerator<CatalogRow>? rows;
     private bool running;
     private long checkpointRows;
@@ -160,9 +159,8 @@ public sealed partial class ImportGrain(
         }
 
         var good = batch.Where(r => r.Snapshot is not null).ToList();
-        var entries = await Task.WhenAll(good.Select(r => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, r.Snapshot!.ProductId))
+        await Task.WhenAll(good.Select(r => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, r.Snapshot!.ProductId))
             .ImportAsync(r.Snapshot, r.LocationId, r.Available)));
-        unindexed.AddRange(entries.Where(e => e is not null).Select(e => e!));
 
         s.RowsRead += batch.Count;
         s.RowsSucceeded += good.Count;
@@ -180,15 +178,10 @@ public sealed partial class ImportGrain(
         return (end, fileError);
     }
 
-    // The index first, then the progress that covers it: a crash in between re-indexes rows, never skips them.
+    // Every row of the batch is in its product (and catalog row) before the progress that covers it is written: a
+    // crash in between re-applies rows, never skips them.
     private async Task CheckpointAsync()
     {
-        if (unindexed.Count > 0)
-        {
-            await GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId).UpsertManyAsync([.. unindexed]);
-            unindexed.Clear();
-        }
-
         await state.WriteStateAsync();
         checkpointRows = state.State.RowsRead;
     }
