@@ -5,8 +5,9 @@ namespace BetterData.Grains.Catalog;
 
 /// <summary>
 /// A tenant's inbound commerce events (key: tenant id): dedupes by provider event id (a bounded recent-id window)
-/// and routes each event to the grain that owns it. Every method returns <see cref="ApplyResult.Duplicate"/> for an
-/// id it has seen.
+/// and routes each event to the grain that owns it. Every method with an event id returns
+/// <see cref="ApplyResult.Duplicate"/> for an id it has seen. It also keeps the stock counts that arrive before
+/// their product, and hands them to the product when it arrives.
 /// </summary>
 public interface ICommerceInboxGrain : IGrainWithStringKey
 {
@@ -19,6 +20,9 @@ public interface ICommerceInboxGrain : IGrainWithStringKey
     Task<ApplyResult> PlaceOrderAsync(string eventId, OrderPlaced order);
 
     Task<ApplyResult> ScheduleSquareFetchAsync(string eventId, SquareFetch fetch);
+
+    /// <summary>Products fetched from a provider's API (Square catalog sync): applied like webhooks, without an event id.</summary>
+    Task ApplyFetchedProductsAsync(IReadOnlyList<ProductSnapshot> products);
 
     /// <summary>Better Data's <c>checkout.completed</c>: completes the session and publishes the event.</summary>
     Task<ApplyResult> CompleteCheckoutAsync(string eventId, string sessionId, string orderId);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BetterData.Grains.Events;
+using BetterData.Grains.Hosting;
 using BetterData.Grains.Orders;
 using BetterData.Grains.Sessions;
 using BetterData.Grains.Square;
@@ -12,19 +13,39 @@ namespace BetterData.Grains.Catalog;
 /// A tenant's commerce events in, deduplicated by provider event id. An id is recorded (in the
 /// <see cref="IInboundEventLog"/>, one row per event) only after its grain call returned, so a crash in between makes
 /// the provider's retry apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so
-/// that is safe. The recent ids are held in memory, loaded from the log when the inbox activates. Reentrant, so one
-/// tenant's events for different products proceed together: an event id already in flight is a duplicate.
+/// that is safe. The recent ids are held in memory, loaded from the log when the inbox activates. The grain's own
+/// state is only the parked stock (bounded, written when it changes). Reentrant, so one tenant's events for different
+/// products proceed together: an event id already in flight is a duplicate, every method changes state synchronously
+/// before its first await, and concurrent parkers share storage writes.
 /// </summary>
 [Reentrant]
-public sealed class CommerceInboxGrain(
-    IInboundEventLog log,
-    ICatalogStore catalog,
-    IOptions<CommerceOptions> options,
-    TimeProvider time) : Grain, ICommerceInboxGrain
+public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
 {
+    private const int MaxParked = 1_000;
+    private readonly IPersistentState<CommerceInboxState> state;
+    private readonly IInboundEventLog log;
+    private readonly ICatalogStore catalog;
+    private readonly IOptions<CommerceOptions> options;
+    private readonly TimeProvider time;
+    private readonly CoalescingStateWriter writer;
     private readonly Dictionary<string, DateTimeOffset> seen = new(StringComparer.Ordinal);
     private readonly Queue<string> seenOrder = new();
     private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
+
+    public CommerceInboxGrain(
+        [PersistentState("commerce-inbox", StorageNames.Default)] IPersistentState<CommerceInboxState> state,
+        IInboundEventLog log,
+        ICatalogStore catalog,
+        IOptions<CommerceOptions> options,
+        TimeProvider time)
+    {
+        this.state = state;
+        this.log = log;
+        this.catalog = catalog;
+        this.options = options;
+        this.time = time;
+        writer = new CoalescingStateWriter(() => state.WriteStateAsync());
+    }
 
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -38,7 +59,15 @@ public sealed class CommerceInboxGrain(
     }
 
     public Task<ApplyResult> ApplyProductAsync(string eventId, ProductSnapshot snapshot) =>
-        OnceAsync(eventId, () => ParkedStock.ApplySnapshotAsync(GrainFactory, TenantId, snapshot));
+        OnceAsync(eventId, () => ApplySnapshotAsync(snapshot));
+
+    public async Task ApplyFetchedProductsAsync(IReadOnlyList<ProductSnapshot> products)
+    {
+        foreach (var product in products)
+        {
+            await ApplySnapshotAsync(product);
+        }
+    }
 
     public Task<ApplyResult> DeleteProductAsync(string eventId, string productId, DateTimeOffset at) =>
         OnceAsync(eventId, () => Product(productId).DeleteAsync(at));
@@ -56,25 +85,85 @@ public sealed class CommerceInboxGrain(
             return result;
         });
 
-    // An unknown item is parked for its product. The product writes its catalog row before it takes its parked
-    // counts, so resolving again after parking closes the race: either the product sees the parked count, or this
-    // sees the product (or both; setting a count is idempotent).
+    // The snapshot, then the stock counts that arrived for its inventory items before it did.
+    private async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot)
+    {
+        var product = Product(snapshot.ProductId);
+        var result = await product.ApplySnapshotAsync(snapshot);
+        if (result != ApplyResult.Applied || state.State.Parked.Count == 0)
+        {
+            return result;
+        }
+
+        var byItem = snapshot.Variants.Where(v => v.InventoryItemId is not null).ToDictionary(v => v.InventoryItemId!, v => v.VariantId);
+        foreach (var change in await TakeParkedAsync(byItem.Keys))
+        {
+            await product.SetStockAsync(byItem[change.InventoryItemId], change.LocationId, change.Available, change.UpdatedAt);
+        }
+
+        return result;
+    }
+
+    // An unknown item is parked for its product. The product writes its catalog row before the inbox takes its
+    // parked counts, so resolving again after parking closes the race: either the product's arrival sees the parked
+    // count, or this sees the product (or both; setting a count is idempotent).
     private async Task<ApplyResult> ApplyStockAsync(InventoryChange change)
     {
         if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is not { } item)
         {
-            var index = GrainFactory.GetGrain<ICatalogIndexGrain>(TenantId);
-            await index.ParkAsync(change);
+            await ParkAsync(change);
             if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is not { } late)
             {
                 return ApplyResult.Applied;
             }
 
-            await index.TakeParkedAsync([change.InventoryItemId]);
+            await TakeParkedAsync([change.InventoryItemId]);
             item = late;
         }
 
         return await Product(item.ProductId).SetStockAsync(item.VariantId, change.LocationId, change.Available, change.UpdatedAt);
+    }
+
+    // Bounded; the newest count per item and location wins.
+    private async Task ParkAsync(InventoryChange change)
+    {
+        var s = state.State;
+        var key = change.InventoryItemId + "|" + change.LocationId;
+        if (s.Parked.TryGetValue(key, out var held) && held.UpdatedAt > change.UpdatedAt)
+        {
+            return;
+        }
+
+        s.ParkedOrder.Remove(key);
+        s.Parked[key] = change;
+        s.ParkedOrder.Add(key);
+        if (s.ParkedOrder.Count > MaxParked)
+        {
+            s.Parked.Remove(s.ParkedOrder[0]);
+            s.ParkedOrder.RemoveAt(0);
+        }
+
+        await writer.PersistAsync();
+    }
+
+    private async Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IEnumerable<string> inventoryItemIds)
+    {
+        var s = state.State;
+        var items = inventoryItemIds.ToHashSet(StringComparer.Ordinal);
+        var taken = s.Parked.Where(kv => items.Contains(kv.Value.InventoryItemId)).ToList();
+        if (taken.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var (key, _) in taken)
+        {
+            s.Parked.Remove(key);
+            s.ParkedOrder.Remove(key);
+        }
+
+        await writer.PersistAsync();
+        return [.. taken.Select(kv => kv.Value)];
     }
 
     public Task<ApplyResult> PlaceOrderAsync(string eventId, OrderPlaced order) =>

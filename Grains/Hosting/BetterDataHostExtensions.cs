@@ -94,22 +94,22 @@ public static partial class BetterDataHostExtensions
         }
 
         var telemetry = builder.Services.AddOpenTelemetry();
-        // Traces and metrics also go to an OTLP collector when the standard variable names one.
+        telemetry.WithMetrics(m => m
+            .AddMeter(BetterDataMetrics.Name, "Microsoft.Orleans")
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddPrometheusExporter());
+        // Traces and metrics also go to an OTLP collector when the standard variable names one. Traces have no
+        // other exporter, so without a collector none are recorded (recording them for nobody costs every request).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
-        }
-
-        telemetry
-            .WithMetrics(m => m
-                .AddMeter(BetterDataMetrics.Name, "Microsoft.Orleans")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(t => t
+            telemetry.WithTracing(t => t
                 .AddSource(BetterDataMetrics.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation());
+        }
+
         return settings;
     }
 

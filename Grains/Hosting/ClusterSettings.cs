@@ -1,5 +1,7 @@
 using System.Net;
+using System.Data.Common;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace BetterData.Grains.Hosting;
 
@@ -22,7 +24,7 @@ public sealed record ClusterSettings(
         var postgres = configuration.GetConnectionString("Postgres");
         var advertised = orleans["AdvertisedIP"] ?? Environment.GetEnvironmentVariable("POD_IP");
         return new ClusterSettings(
-            string.IsNullOrWhiteSpace(postgres) ? null : postgres,
+            string.IsNullOrWhiteSpace(postgres) ? null : Tune(postgres),
             orleans["ClusterId"] ?? "betterdata-dev",
             orleans["ServiceId"] ?? "betterdata",
             orleans.GetValue("SiloPort", 11111),
@@ -30,5 +32,30 @@ public sealed record ClusterSettings(
             advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised),
             orleans["SiloName"] ?? Environment.GetEnvironmentVariable("POD_NAME"),
             configuration.GetValue("Database:ApplySchema", true));
+    }
+
+    /// <summary>
+    /// Every query we and Orleans' ADO.NET providers send is short and keeps no session state, and each provider call
+    /// borrows a pooled connection for one statement. So, unless the connection string says otherwise: no
+    /// <c>DISCARD ALL</c> when a connection returns to the pool (it would throw away the server's cached plans,
+    /// including those of the storage function, on every call), and statements used repeatedly are prepared once per
+    /// connection. The schema bootstrap, the one user of session state (an advisory lock), opens its own unpooled
+    /// connection.
+    /// </summary>
+    public static string Tune(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var tuned = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            tuned.NoResetOnClose = true;
+        }
+
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            tuned.MaxAutoPrepare = 64;
+        }
+
+        return tuned.ConnectionString;
     }
 }

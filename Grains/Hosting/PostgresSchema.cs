@@ -28,7 +28,8 @@ public static partial class PostgresSchema
 
     public static async Task ApplyAsync(string connectionString, ILogger logger, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: the advisory lock is session state, which must not outlive this connection in a pool.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await OpenWithRetryAsync(connection, logger, cancellationToken);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", connection))
         {

@@ -46,10 +46,7 @@ public sealed partial class SquareSyncGrain(
             return;
         }
 
-        foreach (var product in products)
-        {
-            await ParkedStock.ApplySnapshotAsync(GrainFactory, TenantId, product);
-        }
+        await GrainFactory.GetGrain<ICommerceInboxGrain>(TenantId).ApplyFetchedProductsAsync(products);
 
         foreach (var id in deletedProductIds)
         {

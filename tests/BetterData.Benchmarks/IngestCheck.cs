@@ -6,7 +6,8 @@ namespace BetterData.Benchmarks;
 
 /// <summary>
 /// Reads every product an acknowledged event touched, through the product API (so through its grain), and counts
-/// those whose title is older than the newest acknowledged event for it: those events were acknowledged and lost.
+/// those whose title is not from this run or older than the newest acknowledged event for it: those events were
+/// acknowledged and lost.
 /// </summary>
 public static class IngestCheck
 {
@@ -17,6 +18,7 @@ public static class IngestCheck
             .GroupBy(s => (Tenant: (int)(s.Sequence % tenants.Length), Product: traffic.ProductOf(s.Sequence)))
             .Select(g => (g.Key.Tenant, g.Key.Product, Newest: g.Max(s => s.Sequence)))
             .ToArray();
+        var prefix = $"Product {traffic.Run}:";
         var lost = 0;
         using var http = LoadGenerator.CreateClient(api, 16);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
@@ -26,8 +28,8 @@ public static class IngestCheck
             var title = response.IsSuccessStatusCode
                 ? (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("title").GetString()
                 : null;
-            if (title is null || !title.StartsWith("Product ", StringComparison.Ordinal)
-                || !long.TryParse(title.AsSpan("Product ".Length), out var seen) || seen < e.Newest)
+            if (title is null || !title.StartsWith(prefix, StringComparison.Ordinal)
+                || !long.TryParse(title.AsSpan(prefix.Length), out var seen) || seen < e.Newest)
             {
                 Interlocked.Increment(ref lost);
             }

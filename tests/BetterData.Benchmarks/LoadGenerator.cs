@@ -31,6 +31,7 @@ public static class LoadGenerator
     {
         var samples = new ConcurrentBag<List<Sample>>();
         long next = -1;
+        var cost = ProcessCost.Now();
         var started = Stopwatch.GetTimestamp();
         var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -62,7 +63,7 @@ public static class LoadGenerator
         }, cancellationToken)).ToArray();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        return new LoadResult(samples.SelectMany(s => s).OrderBy(s => s.Sequence).ToArray(), elapsed);
+        return new LoadResult(samples.SelectMany(s => s).OrderBy(s => s.Sequence).ToArray(), elapsed, ProcessCost.Now().Since(cost));
     }
 
     private static async Task<Sample> SendAsync(HttpClient http, Func<long, HttpRequestMessage> request, long sequence, long due, CancellationToken cancellationToken)

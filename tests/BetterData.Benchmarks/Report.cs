@@ -28,7 +28,8 @@ public sealed class Report(string scenario, string mode)
     {
         var latency = result.Latency;
         var row = new ReportRow(subject, result.Samples.Length, result.Ok, result.Errors, Math.Round(result.OkPerSecond, 1),
-            Math.Round(latency.P50, 2), Math.Round(latency.P99, 2), Math.Round(latency.Max, 2), unit ?? "req/s", result.StatusSummary);
+            Math.Round(latency.P50, 2), Math.Round(latency.P99, 2), Math.Round(latency.Max, 2), unit ?? "req/s", result.StatusSummary,
+            Math.Round(result.CpuMicrosPerRequest, 0), Math.Round(result.AllocatedKiBPerRequest, 1), Math.Round(result.GcPausePercent, 1));
         Rows.Add(row);
         return row;
     }
@@ -42,11 +43,11 @@ public sealed class Report(string scenario, string mode)
         md.AppendLine(CultureInfo.InvariantCulture, $"### {scenario} ({mode}) — {At:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}");
         md.AppendLine();
-        md.AppendLine("| subject | requests | ok | errors | rate | p50 ms | p99 ms | max ms | statuses |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| subject | requests | ok | errors | rate | p50 ms | p99 ms | max ms | CPU µs/req | KiB alloc/req | GC pause | statuses |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in Rows)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Subject} | {r.Requests} | {r.Ok} | {r.Errors} | {r.Rate} {r.Unit} | {r.P50Ms} | {r.P99Ms} | {r.MaxMs} | {r.Statuses} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Subject} | {r.Requests} | {r.Ok} | {r.Errors} | {r.Rate} {r.Unit} | {r.P50Ms} | {r.P99Ms} | {r.MaxMs} | {r.CpuMicrosPerRequest?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {r.AllocatedKiBPerRequest?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {(r.GcPausePercent is { } gc ? gc.ToString(CultureInfo.InvariantCulture) + " %" : "–")} | {r.Statuses} |");
         }
 
         md.AppendLine();
