@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BetterData.Grains.Hosting.Auth;
+using BetterData.Grains.Hosting.Outage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -68,7 +69,7 @@ public static partial class BetterDataHostExtensions
         builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("HostOptions"));
         builder.Services.TryAddTimeProvider();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails().AddOutageHandling();
         // Generated once per process, before options exist, so every consumer sees the same key.
         string? generatedAdminKey = null;
         if (string.IsNullOrWhiteSpace(builder.Configuration["Admin:ApiKey"]) && builder.Environment.IsDevelopment())
