@@ -24,7 +24,7 @@ public sealed class ScaleToucher(IGrainFactory grains, int perTenant)
             _ => throw new ArgumentException($"--grain is product or tenant, not '{grain}'."),
         };
         Description = products
-            ? $"ProductGrain (snapshot with one variant; {perTenant:N0} products per tenant, each tenant's CatalogIndexGrain included)"
+            ? $"ProductGrain (snapshot with one variant; {perTenant:N0} products per tenant, its catalog row included)"
             : "TenantGrain (created: name + key hash)";
     }
 

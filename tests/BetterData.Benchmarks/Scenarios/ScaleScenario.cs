@@ -21,8 +21,13 @@ public static class ScaleScenario
         await using var target = await BenchTarget.StartAsync(cs, tenants: 0, connectShopify: false);
         var toucher = new ScaleToucher(target.Grains, options.Number("per-tenant", 1000));
         toucher.Prepare(options.Get("grain", "product"));
-        report.Notes.Add($"Grain: {toucher.Description}. {parallel} calls in flight. Heap is measured after a full blocking GC.");
+        var warmup = options.Number("warmup", 2000);
+        report.Notes.Add($"Grain: {toucher.Description}. {parallel} calls in flight, after {warmup:N0} warm-up activations (so the first size "
+            + "does not measure JIT compilation). Heap is measured after a full blocking GC.");
 
+        // Warm-up grains come from a range of their own and stay active, inside the baseline.
+        await Parallel.ForEachAsync(Enumerable.Range(WarmupBase, warmup), new ParallelOptions { MaxDegreeOfParallelism = parallel },
+            async (i, _) => await toucher.TouchAsync(i));
         var baseline = Heap();
         var touched = 0;
         foreach (var count in counts)
@@ -38,10 +43,11 @@ public static class ScaleScenario
             var elapsed = Stopwatch.GetElapsedTime(started);
             var heap = Heap();
             var perActivation = (heap - baseline) / (double)count;
+            using var process = Process.GetCurrentProcess();
             var latency = Percentiles.Of(latencies);
             report.Rows.Add(new ReportRow($"{count:N0} grains active (touching {count - touched:N0} new)", count - touched, count - touched, 0,
                 Math.Round((count - touched) / elapsed.TotalSeconds, 1), Math.Round(latency.P50, 3), Math.Round(latency.P99, 3), Math.Round(latency.Max, 2),
-                "activations/s", $"heap {heap / 1048576.0:F0} MiB, {perActivation:F0} B per activation"));
+                "activations/s", $"heap {heap / 1048576.0:F0} MiB, {perActivation:F0} B per activation, process RSS {process.WorkingSet64 / 1048576.0:F0} MiB"));
             touched = count;
             Console.WriteLine($"{count:N0}: {perActivation:F0} B per activation, p99 {latency.P99:F3} ms");
         }
@@ -52,6 +58,8 @@ public static class ScaleScenario
         report.Check($"p99 touch latency at {counts[^1]:N0} / at {counts[0]:N0}", growth, "≤ 2 (flat)", growth <= 2);
         return report;
     }
+
+    private const int WarmupBase = 1_500_000_000;
 
     private static long Heap()
     {
