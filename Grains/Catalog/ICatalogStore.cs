@@ -7,11 +7,15 @@ namespace BetterData.Grains.Catalog;
 /// </summary>
 public interface ICatalogStore
 {
-    /// <summary>Writes the product's entry and re-points its variants' and inventory items' ids at it.</summary>
-    Task UpsertAsync(string tenantId, CatalogEntry entry);
+    /// <summary>
+    /// Writes the product's entry, points its variants' and inventory items' ids at it, and forgets
+    /// <paramref name="staleItemIds"/> (ids it pointed at before that the entry no longer names) where they still
+    /// point at it. The product knows what it wrote last, so the store never has to look that up.
+    /// </summary>
+    Task UpsertAsync(string tenantId, CatalogEntry entry, IReadOnlyCollection<string> staleItemIds);
 
-    /// <summary>Removes a product (deleted or delisted) and its ids.</summary>
-    Task RemoveAsync(string tenantId, string productId);
+    /// <summary>Removes a product (deleted or delisted) and those of <paramref name="itemIds"/> that still point at it.</summary>
+    Task RemoveAsync(string tenantId, string productId, IReadOnlyCollection<string> itemIds);
 
     /// <summary>Active products whose title or a SKU contains <paramref name="query"/> (case-insensitive), by title.</summary>
     Task<IReadOnlyList<CatalogEntry>> SearchAsync(string tenantId, string? query, int limit);

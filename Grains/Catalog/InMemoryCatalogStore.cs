@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 
 namespace BetterData.Grains.Catalog;
 
-/// <summary>Embedded mode's catalog: per-tenant dictionaries under a per-tenant lock. Not durable, like the rest of embedded mode.</summary>
+/// <summary>
+/// Embedded mode's catalog: per-tenant dictionaries under a per-tenant lock. It holds each product's previous entry, so
+/// it forgets exactly the ids that entry named. Not durable, like the rest of embedded mode.
+/// </summary>
 public sealed class InMemoryCatalogStore : ICatalogStore
 {
     private readonly ConcurrentDictionary<string, TenantCatalog> tenants = new(StringComparer.Ordinal);
 
-    public Task UpsertAsync(string tenantId, CatalogEntry entry)
+    public Task UpsertAsync(string tenantId, CatalogEntry entry, IReadOnlyCollection<string> staleItemIds)
     {
         var catalog = Of(tenantId);
         lock (catalog)
@@ -27,7 +30,7 @@ public sealed class InMemoryCatalogStore : ICatalogStore
         return Task.CompletedTask;
     }
 
-    public Task RemoveAsync(string tenantId, string productId)
+    public Task RemoveAsync(string tenantId, string productId, IReadOnlyCollection<string> itemIds)
     {
         var catalog = Of(tenantId);
         lock (catalog)

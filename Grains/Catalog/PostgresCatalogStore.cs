@@ -21,9 +21,11 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
         writes = new GroupCommit<CatalogWrite>(WriteAsync);
     }
 
-    public Task UpsertAsync(string tenantId, CatalogEntry entry) => writes.AddAsync(new CatalogWrite(tenantId, entry.ProductId, entry));
+    public Task UpsertAsync(string tenantId, CatalogEntry entry, IReadOnlyCollection<string> staleItemIds) =>
+        writes.AddAsync(new CatalogWrite(tenantId, entry.ProductId, entry, staleItemIds));
 
-    public Task RemoveAsync(string tenantId, string productId) => writes.AddAsync(new CatalogWrite(tenantId, productId, null));
+    public Task RemoveAsync(string tenantId, string productId, IReadOnlyCollection<string> itemIds) =>
+        writes.AddAsync(new CatalogWrite(tenantId, productId, null, itemIds));
 
     public async Task<IReadOnlyList<CatalogEntry>> SearchAsync(string tenantId, string? query, int limit)
     {
@@ -57,14 +59,17 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
         return await reader.ReadAsync() ? new VariantRef(reader.GetString(0), reader.GetString(1)) : null;
     }
 
-    // One batch, one implicit transaction: forget the touched products' item ids, delete removed products, upsert the
-    // rest, then point their item ids at them. The newest write of a product in the batch wins.
+    // One batch, one implicit transaction: forget stale item ids (by primary key, and only where they still point at
+    // the product that named them), delete removed products, upsert the rest, then point their item ids at them. The
+    // newest write of a product in the batch wins.
     private async Task WriteAsync(IReadOnlyList<CatalogWrite> batch)
     {
         var latest = new Dictionary<(string, string), CatalogWrite>();
+        var stale = new List<(string Tenant, string Item, string Product)>();
         foreach (var write in batch)
         {
             latest[(write.TenantId, write.ProductId)] = write;
+            stale.AddRange(write.StaleItemIds.Select(item => (write.TenantId, item, write.ProductId)));
         }
 
         var upserts = latest.Values.Where(w => w.Entry is not null).ToList();
@@ -83,10 +88,14 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
         }
 
         await using var sql = db.CreateBatch();
-        sql.BatchCommands.Add(Command("""
-            DELETE FROM catalog_items c USING unnest($1::text[], $2::text[]) AS p(tenant_id, product_id)
-            WHERE c.tenant_id = p.tenant_id AND c.product_id = p.product_id
-            """, Texts(latest.Keys.Select(k => k.Item1)), Texts(latest.Keys.Select(k => k.Item2))));
+        if (stale.Count > 0)
+        {
+            sql.BatchCommands.Add(Command("""
+                DELETE FROM catalog_items c USING unnest($1::text[], $2::text[], $3::text[]) AS s(tenant_id, item_id, product_id)
+                WHERE c.tenant_id = s.tenant_id AND c.item_id = s.item_id AND c.product_id = s.product_id
+                """, Texts(stale.Select(s => s.Tenant)), Texts(stale.Select(s => s.Item)), Texts(stale.Select(s => s.Product))));
+        }
+
         if (removes.Count > 0)
         {
             sql.BatchCommands.Add(Command("""
@@ -139,5 +148,5 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
         await db.DisposeAsync();
     }
 
-    private sealed record CatalogWrite(string TenantId, string ProductId, CatalogEntry? Entry);
+    private sealed record CatalogWrite(string TenantId, string ProductId, CatalogEntry? Entry, IReadOnlyCollection<string> StaleItemIds);
 }

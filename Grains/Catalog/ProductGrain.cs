@@ -20,8 +20,16 @@ public sealed partial class ProductGrain(
     private const int MaxInterestedSessions = 1_000;
     private const int SalesHours = 24 * 90;
 
-    // The catalog row this activation last wrote (null until it wrote one).
+    // The catalog row this activation last wrote (null until it wrote one), and the item ids of the persisted state
+    // when it activated (what the catalog row it found names, unless a crash came between a state and a row write).
     private IndexedRow? indexed;
+    private string[] activatedItems = [];
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        activatedItems = state.State.Deleted || !state.State.Listed ? [] : ItemIds();
+        return Task.CompletedTask;
+    }
 
     private string TenantId => CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
     private string ProductId => CommerceKeys.Split(this.GetPrimaryKeyString()).Id;
@@ -374,7 +382,8 @@ public sealed partial class ProductGrain(
         }
     }
 
-    // This grain is its catalog row's only writer, so an unchanged row needs no write.
+    // This grain is its catalog row's only writer, so an unchanged row needs no write, and the ids its last row named
+    // (as persisted when it activated, then as written since) are the ones a new row may leave stale.
     private async Task IndexAsync()
     {
         var s = state.State;
@@ -384,23 +393,28 @@ public sealed partial class ProductGrain(
             return;
         }
 
+        var before = indexed?.Items ?? activatedItems;
+        var now = entry is null ? [] : ItemIds();
         if (entry is null)
         {
-            await catalog.RemoveAsync(TenantId, ProductId);
+            await catalog.RemoveAsync(TenantId, ProductId, before);
         }
         else
         {
-            await catalog.UpsertAsync(TenantId, entry);
+            await catalog.UpsertAsync(TenantId, entry, [.. before.Except(now, StringComparer.Ordinal)]);
         }
 
-        indexed = new IndexedRow(entry);
+        indexed = new IndexedRow(entry, now);
     }
+
+    private string[] ItemIds() =>
+        [.. state.State.Variants.SelectMany(v => v.InventoryItemId is { } item ? new[] { v.VariantId, item } : [v.VariantId]).Distinct(StringComparer.Ordinal)];
 
     // Records compare lists by reference, so compare those by content and the rest by value.
     private static bool Same(CatalogEntry a, CatalogEntry b) =>
         a with { Skus = b.Skus, Variants = b.Variants } == b && a.Skus.SequenceEqual(b.Skus) && a.Variants.SequenceEqual(b.Variants);
 
-    private sealed record IndexedRow(CatalogEntry? Entry);
+    private sealed record IndexedRow(CatalogEntry? Entry, string[] Items);
 
     private async Task AlertOutOfStockAsync()
     {

@@ -64,4 +64,39 @@ public sealed class CommercePostgresTests(PostgresFixture postgres)
         Assert.Equal(0, await second.Grains.GetGrain<ISquareSyncGrain>(tenant).GetPendingCountAsync());
         GC.KeepAlive(client);
     }
+
+    [Fact]
+    public async Task CatalogRows_FollowVariantChangesAndDeletes_AndSearchIsLiteral_AcrossRestart()
+    {
+        var cs = await postgres.NewDatabaseAsync();
+        string tenant;
+        await using (var first = new BetterDataApp(postgres: cs))
+        {
+            var shop = await CommerceClient.CreateAsync(first);
+            tenant = shop.TenantId;
+            await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Oak Desk 100%", T0, (11, "DESK-A", 111)));
+            await shop.ShopifyAsync("products/create", CommerceClient.Product(2, "Oak Desk 100x", T0, (21, "DESK_B", 211)));
+            // Variant 11 (item 111) is replaced by 12 (item 112).
+            await shop.ShopifyAsync("products/update", CommerceClient.Product(1, "Oak Desk 100%", T0.AddMinutes(1), (12, "DESK-C", 112)));
+            await shop.ShopifyAsync("products/delete", new { id = 2 });
+        }
+
+        await using var second = new BetterDataApp(postgres: cs);
+        var shop2 = new CommerceClient(second, second.Admin(), tenant);
+
+        // Search treats % and _ literally, and the deleted product is gone.
+        var percent = await shop2.SearchAsync("100%");
+        Assert.Equal("1", Assert.Single(percent.EnumerateArray()).GetProperty("productId").GetString());
+        Assert.Equal(0, (await shop2.SearchAsync("desk_b")).GetArrayLength());
+        Assert.Equal(0, (await shop2.SearchAsync("DESK-A")).GetArrayLength());
+        Assert.Equal("DESK-C", (await shop2.SearchAsync("desk-c"))[0].GetProperty("skus")[0].GetString());
+
+        // The replaced item no longer resolves: its level parks; the new item's level lands on the product.
+        var index = second.Grains.GetGrain<ICatalogIndexGrain>(tenant);
+        Assert.Null(await index.ResolveAsync("111"));
+        Assert.Null(await index.ResolveAsync("211"));
+        Assert.Equal(new VariantRef("1", "12"), await index.ResolveAsync("112"));
+        await shop2.ShopifyAsync("inventory_levels/update", CommerceClient.Level(112, 1, 7, T0.AddMinutes(2)));
+        Assert.Equal(7, (await shop2.ProductAsync("1"))!.Value.GetProperty("available").GetInt32());
+    }
 }

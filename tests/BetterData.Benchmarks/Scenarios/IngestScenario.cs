@@ -25,7 +25,9 @@ public static class IngestScenario
         await using var postgres = options.Postgres ? await PostgresServer.StartAsync() : null;
         LoadResult floor;
         {
-            await using var floorDb = postgres is null ? null : NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync("bench_floor"));
+            // The same connection tuning as ours (no reset on close, auto-prepare), so the floor is not slowed by defaults we avoid.
+            await using var floorDb = postgres is null ? null
+                : NpgsqlDataSource.Create(BetterData.Grains.Hosting.ClusterSettings.Tune(await postgres.CreateDatabaseAsync("bench_floor")));
             await using var server = await FloorServer.StartAsync(ShopifyTraffic.Secret, floorDb);
             using var http = LoadGenerator.CreateClient(server.Address, options.Concurrency);
             await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 9_000_000_000).Update, options.Concurrency, warmup);
