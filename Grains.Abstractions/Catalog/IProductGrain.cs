@@ -6,8 +6,12 @@ namespace BetterData.Grains.Catalog;
 /// </summary>
 public interface IProductGrain : IGrainWithStringKey
 {
-    /// <summary>Creates or updates the listing. <see cref="ApplyResult.Stale"/> when we hold a newer one.</summary>
-    Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot);
+    /// <summary>
+    /// Creates or updates the listing. <see cref="ApplyResult.Stale"/> when we hold a newer one;
+    /// <see cref="ApplyResult.Duplicate"/> when <paramref name="eventId"/> (the provider event that carried it, if any)
+    /// is one of the product's recent events, which are recorded in the same state write as the change.
+    /// </summary>
+    Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot, string? eventId);
 
     /// <summary>Removes the product from the active catalog (kept as deleted).</summary>
     Task<ApplyResult> DeleteAsync(DateTimeOffset at);

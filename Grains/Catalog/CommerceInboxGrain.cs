@@ -13,7 +13,8 @@ namespace BetterData.Grains.Catalog;
 /// A tenant's commerce events in, deduplicated by provider event id. An id is recorded (in the
 /// <see cref="IInboundEventLog"/>, one row per event) only after its grain call returned, so a crash in between makes
 /// the provider's retry apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so
-/// that is safe. The recent ids are held in memory, loaded from the log when the inbox activates. The grain's own
+/// that is safe. Product snapshots skip the log: the product records the id in the same state write as the change
+/// (so it is exact and costs no extra write), and answers a replay with Duplicate. The recent ids are held in memory, loaded from the log when the inbox activates. The grain's own
 /// state is only the parked stock (bounded, written when it changes). Reentrant, so one tenant's events for different
 /// products proceed together: an event id already in flight is a duplicate, every method changes state synchronously
 /// before its first await, and concurrent parkers share storage writes.
@@ -59,13 +60,13 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
     }
 
     public Task<ApplyResult> ApplyProductAsync(string eventId, ProductSnapshot snapshot) =>
-        OnceAsync(eventId, () => ApplySnapshotAsync(snapshot));
+        OnceAsync(eventId, () => ApplySnapshotAsync(snapshot, eventId), targetRecordsId: true);
 
     public async Task ApplyFetchedProductsAsync(IReadOnlyList<ProductSnapshot> products)
     {
         foreach (var product in products)
         {
-            await ApplySnapshotAsync(product);
+            await ApplySnapshotAsync(product, null);
         }
     }
 
@@ -86,10 +87,10 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
         });
 
     // The snapshot, then the stock counts that arrived for its inventory items before it did.
-    private async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot)
+    private async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot, string? eventId)
     {
         var product = Product(snapshot.ProductId);
-        var result = await product.ApplySnapshotAsync(snapshot);
+        var result = await product.ApplySnapshotAsync(snapshot, eventId);
         if (result != ApplyResult.Applied || state.State.Parked.Count == 0)
         {
             return result;
@@ -198,7 +199,8 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
 
     private IProductGrain Product(string productId) => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, productId));
 
-    private async Task<ApplyResult> OnceAsync(string eventId, Func<Task<ApplyResult>> apply)
+    // With targetRecordsId the target keeps the id durably in its own state write (products), so only memory here.
+    private async Task<ApplyResult> OnceAsync(string eventId, Func<Task<ApplyResult>> apply, bool targetRecordsId = false)
     {
         if (seen.ContainsKey(eventId) || !inFlight.Add(eventId))
         {
@@ -209,7 +211,11 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
         {
             var result = await apply();
             var now = time.GetUtcNow();
-            await log.RecordAsync(TenantId, eventId, now);
+            if (!targetRecordsId)
+            {
+                await log.RecordAsync(TenantId, eventId, now);
+            }
+
             Remember(eventId, now);
             return result;
         }

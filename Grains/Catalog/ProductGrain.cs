@@ -20,6 +20,9 @@ public sealed partial class ProductGrain(
     private const int MaxInterestedSessions = 1_000;
     private const int SalesHours = 24 * 90;
 
+    // A provider retries an event within hours; a product's older events are stale by updated_at anyway.
+    private const int MaxRecentEventIds = 16;
+
     // The catalog row this activation last wrote (null until it wrote one), and the item ids of the persisted state
     // when it activated (what the catalog row it found names, unless a crash came between a state and a row write).
     private IndexedRow? indexed;
@@ -34,11 +37,26 @@ public sealed partial class ProductGrain(
     private string TenantId => CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
     private string ProductId => CommerceKeys.Split(this.GetPrimaryKeyString()).Id;
 
-    public async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot)
+    public async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot, string? eventId)
     {
+        var recent = state.State.RecentEventIds;
+        if (eventId is not null && recent.Contains(eventId))
+        {
+            return ApplyResult.Duplicate;
+        }
+
         if (Apply(snapshot) is not { } availableBefore)
         {
             return ApplyResult.Stale;
+        }
+
+        if (eventId is not null)
+        {
+            recent.Add(eventId);
+            if (recent.Count > MaxRecentEventIds)
+            {
+                recent.RemoveAt(0);
+            }
         }
 
         await SaveAsync(availableBefore);

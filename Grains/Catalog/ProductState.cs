@@ -35,6 +35,9 @@ public sealed class ProductState
 
     /// <summary>Unix hour of the last announced spike (one per hour).</summary>
     [Id(17)] public long? LastSpikeHour { get; set; }
+
+    /// <summary>The provider event ids of the latest snapshots applied, newest last (dedupe, written with the change).</summary>
+    [Id(18)] public List<string> RecentEventIds { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("product-variant-state")]

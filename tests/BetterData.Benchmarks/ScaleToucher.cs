@@ -38,6 +38,6 @@ public sealed class ScaleToucher(IGrainFactory grains, int perTenant)
 
         var tenant = "scale-" + (index / perTenant).ToString(CultureInfo.InvariantCulture);
         return grains.GetGrain<IProductGrain>(CommerceKeys.Of(tenant, id)).ApplySnapshotAsync(new ProductSnapshot(
-            id, "Product " + id, "Benchmark product", 19.99m, "USD", [], "active", At, [new VariantSnapshot(id + "-1", "SKU-" + id, id + "-2", 19.99m)]));
+            id, "Product " + id, "Benchmark product", 19.99m, "USD", [], "active", At, [new VariantSnapshot(id + "-1", "SKU-" + id, id + "-2", 19.99m)]), null);
     }
 }

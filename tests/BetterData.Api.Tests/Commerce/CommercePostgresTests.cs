@@ -77,12 +77,17 @@ public sealed class CommercePostgresTests(PostgresFixture postgres)
             await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Oak Desk 100%", T0, (11, "DESK-A", 111)));
             await shop.ShopifyAsync("products/create", CommerceClient.Product(2, "Oak Desk 100x", T0, (21, "DESK_B", 211)));
             // Variant 11 (item 111) is replaced by 12 (item 112).
-            await shop.ShopifyAsync("products/update", CommerceClient.Product(1, "Oak Desk 100%", T0.AddMinutes(1), (12, "DESK-C", 112)));
+            await shop.ShopifyAsync("products/update", CommerceClient.Product(1, "Oak Desk 100%", T0.AddMinutes(1), (12, "DESK-C", 112)), eventId: "p1-update");
             await shop.ShopifyAsync("products/delete", new { id = 2 });
         }
 
         await using var second = new BetterDataApp(postgres: cs);
         var shop2 = new CommerceClient(second, second.Admin(), tenant);
+
+        // The product kept the event id in its own state: a replay after the restart changes nothing.
+        var replay = await shop2.ShopifyAsync("products/update", CommerceClient.Product(1, "Replayed", T0.AddMinutes(1), (13, "X", 113)), eventId: "p1-update");
+        Assert.Equal("duplicate", (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal("Oak Desk 100%", (await shop2.ProductAsync("1"))!.Value.GetProperty("title").GetString());
 
         // Search treats % and _ literally, and the deleted product is gone.
         var percent = await shop2.SearchAsync("100%");

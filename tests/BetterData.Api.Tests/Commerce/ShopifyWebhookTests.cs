@@ -121,16 +121,25 @@ public sealed class ShopifyWebhookTests
     {
         await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Commerce:RecentEventIdLimit"] = "2" });
         var shop = await CommerceClient.CreateAsync(app);
-        var body = JsonSerializer.Serialize(CommerceClient.Product(3, "Cup", T0, (31, "CUP", 301)));
+        // Orders: the inbox's window is their only dedupe (the order grain is idempotent, so a forgotten id re-applies
+        // harmlessly). Products keep their own recent ids, so a forgotten id is still a duplicate there.
+        var order = JsonSerializer.Serialize(new { id = 900, line_items = Array.Empty<object>() });
 
-        await shop.ShopifyRawAsync("products/update", body, "a");
-        await shop.ShopifyRawAsync("products/update", body, "b");
-        var recent = await shop.ShopifyRawAsync("products/update", body, "b");
-        await shop.ShopifyRawAsync("products/update", body, "c");
-        var forgotten = await shop.ShopifyRawAsync("products/update", body, "a");
+        await shop.ShopifyRawAsync("orders/create", order, "a");
+        await shop.ShopifyRawAsync("orders/create", order, "b");
+        var recent = await shop.ShopifyRawAsync("orders/create", order, "b");
+        await shop.ShopifyRawAsync("orders/create", order, "c");
+        var forgotten = await shop.ShopifyRawAsync("orders/create", order, "a");
+
+        var product = JsonSerializer.Serialize(CommerceClient.Product(3, "Cup", T0, (31, "CUP", 301)));
+        await shop.ShopifyRawAsync("products/update", product, "p");
+        await shop.ShopifyRawAsync("orders/create", order, "d");
+        await shop.ShopifyRawAsync("orders/create", order, "e");
+        var productAgain = await shop.ShopifyRawAsync("products/update", product, "p");
 
         Assert.Equal("duplicate", (await recent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
         Assert.Equal("accepted", (await forgotten.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal("duplicate", (await productAgain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class CommerceEventsTests(CommerceClusterFixture fixture)
     private async Task StockAsync(string tenant, string id, int units)
     {
         await Product(tenant, id).ApplySnapshotAsync(new ProductSnapshot(id, "Product " + id, null, 10m, "USD", [], "active", T0,
-            [new VariantSnapshot(id + "-v", id.ToUpperInvariant(), id + "-item", 10m)]));
+            [new VariantSnapshot(id + "-v", id.ToUpperInvariant(), id + "-item", 10m)]), null);
         await Product(tenant, id).SetStockAsync(id + "-v", "L1", units, T0);
     }
 }
