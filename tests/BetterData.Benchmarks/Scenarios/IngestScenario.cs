@@ -17,7 +17,7 @@ public static class IngestScenario
         var tenants = options.Number("tenants", 16);
         var pool = options.Number("products", 0);
         var duration = TimeSpan.FromSeconds(options.Seconds);
-        var warmup = TimeSpan.FromSeconds(options.Number("warmup", 3));
+        var warmup = TimeSpan.FromSeconds(options.Number("warmup", 10));
         var shops = Enumerable.Range(0, tenants).Select(ShopifyTraffic.Shop).ToArray();
         report.Notes.Add($"{options.Concurrency} concurrent HTTP/1.1 connections, {options.Seconds} s per run after {warmup.TotalSeconds:F0} s warm-up, "
             + $"{tenants} tenants (one Shopify shop each), {(pool > 0 ? $"a pool of {pool} products" : "a new product per event")}.");
