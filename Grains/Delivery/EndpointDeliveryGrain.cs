@@ -126,11 +126,13 @@ public sealed partial class EndpointDeliveryGrain(
         await ProcessDueAsync();
     }
 
-    public async Task ProcessDueAsync()
+    public Task ProcessDueAsync() => ProcessDueAsync(fromReminder: false);
+
+    private async Task ProcessDueAsync(bool fromReminder)
     {
         if (!Active)
         {
-            await ScheduleWakeAsync();
+            await ScheduleWakeAsync(fromReminder);
             return;
         }
 
@@ -146,7 +148,7 @@ public sealed partial class EndpointDeliveryGrain(
             }
         }
 
-        await ScheduleWakeAsync();
+        await ScheduleWakeAsync(fromReminder);
     }
 
     public async Task RecordAttemptAsync(AttemptOutcome outcome)
@@ -217,7 +219,7 @@ public sealed partial class EndpointDeliveryGrain(
         return count;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessDueAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessDueAsync(fromReminder: true);
 
     private void Start(DueDelivery delivery)
     {
@@ -267,12 +269,19 @@ public sealed partial class EndpointDeliveryGrain(
         return limit - sentInWindow;
     }
 
-    private async Task ScheduleWakeAsync()
+    // The reminder is registered as soon as anything is pending, but unregistered only by a reminder tick that finds
+    // nothing: a queue that empties and refills between ticks (any busy endpoint) would otherwise write the reminder
+    // table and the grain state on every transition.
+    private async Task ScheduleWakeAsync(bool fromReminder)
     {
         timer?.Dispose();
         timer = null;
         var next = Active ? await store.NextDueAsync(Id) : null;
-        await SetReminderAsync(next is not null);
+        if (next is not null || fromReminder)
+        {
+            await SetReminderAsync(next is not null);
+        }
+
         if (next is null || inFlight.Count >= options.Value.MaxInFlightPerEndpoint)
         {
             return; // nothing to wait for, or a finishing send will call ProcessDueAsync.

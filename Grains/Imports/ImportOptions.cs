@@ -10,8 +10,8 @@ public sealed class ImportOptions
     public int BatchSize { get; set; } = 500;
 
     /// <summary>
-    /// Rows between checkpoints: the catalog index is updated and progress written every this many rows, so a restart
-    /// redoes at most this many (idempotent) upserts, and the tenant-wide index is written a few times, not per batch.
+    /// Rows between checkpoints: progress is written every this many rows (each row's product and catalog row are
+    /// written before), so a restart redoes at most this many (idempotent) upserts.
     /// </summary>
     public int CheckpointRows { get; set; } = 5_000;
 
