@@ -276,6 +276,14 @@ public sealed partial class EndpointDeliveryGrain(
     {
         timer?.Dispose();
         timer = null;
+        if (Active && inFlight.Count > 0)
+        {
+            // Something is pending (the sends in flight), and each finishing send calls ProcessDueAsync, which claims
+            // what is due and schedules again: no need to ask the store for the next due time on every claim.
+            await SetReminderAsync(true);
+            return;
+        }
+
         var next = Active ? await store.NextDueAsync(Id) : null;
         if (next is not null || fromReminder)
         {
