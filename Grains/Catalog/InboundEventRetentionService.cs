@@ -1,38 +1,19 @@
-using Microsoft.Extensions.Hosting;
+using BetterData.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BetterData.Grains.Catalog;
 
 /// <summary>Forgets processed provider event ids older than <c>Commerce:RecentEventIdWindow</c> (longer than any provider retries).</summary>
-internal sealed partial class InboundEventRetentionService(
-    IInboundEventLog log, IOptions<CommerceOptions> options, TimeProvider time, ILogger<InboundEventRetentionService> logger) : BackgroundService
+internal sealed class InboundEventRetentionService(
+    IInboundEventLog log, IOptions<CommerceOptions> options, TimeProvider time, ILogger<InboundEventRetentionService> logger)
+    : RetentionSweep(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RetentionSweepInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    LogPurged(logger, await log.PurgeAsync(time.GetUtcNow() - options.Value.RecentEventIdWindow));
-                }
-                catch (Exception ex)
-                {
-                    LogPurgeFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override string What => "processed event ids";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound event retention forgot {Count} processed event ids")]
-    private static partial void LogPurged(ILogger logger, int count);
+    protected override TimeSpan Interval => options.Value.RetentionSweepInterval;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound event retention sweep failed; it runs again at the next interval")]
-    private static partial void LogPurgeFailed(ILogger logger, Exception exception);
+    protected override TimeSpan Retention => options.Value.RecentEventIdWindow;
+
+    protected override Task<int> PurgeAsync(DateTimeOffset cutoff) => log.PurgeAsync(cutoff);
 }
