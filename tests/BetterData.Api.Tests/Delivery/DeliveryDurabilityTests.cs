@@ -49,6 +49,17 @@ public sealed class DeliveryDurabilityTests(PostgresFixture postgres)
             await client.PublishAsync("durable", "order.allocation_failed", new { orderId = "o2" });
             await client.PublishAsync("durable", "order.allocation_succeeded", new { orderId = "o3" });
             await receiver.WaitForAsync(3);
+
+            // Mid-backoff means each first attempt is recorded with its retry scheduled; the receiver seeing the
+            // request is not enough (the attempt record commits after the response), so wait for the log.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while ((await client.DeliveriesAsync("durable", matching)).Items is var items
+                && !(items.Count == 3 && items.All(d => d.Status == Grains.Delivery.DeliveryStatus.Retrying && d.Attempts == 1)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The first attempts were not recorded as retrying within 15 s.");
+                await Task.Delay(100);
+            }
+
             first.Kill();
         }
 
