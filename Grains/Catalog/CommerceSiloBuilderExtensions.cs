@@ -13,10 +13,10 @@ public static class CommerceSiloBuilderExtensions
     public static ISiloBuilder AddCommerce(this ISiloBuilder silo, ClusterSettings settings)
     {
         silo.Services.AddOptions<CommerceOptions>().BindConfiguration("Commerce");
-        if (settings.PostgresConnectionString is { } cs)
+        if (settings.IsDurable)
         {
-            silo.Services.AddSingleton<ICatalogStore>(_ => new PostgresCatalogStore(cs));
-            silo.Services.AddSingleton<IInboundEventLog>(_ => new PostgresInboundEventLog(cs));
+            silo.Services.AddSingleton<ICatalogStore, PostgresCatalogStore>();
+            silo.Services.AddSingleton<IInboundEventLog, PostgresInboundEventLog>();
         }
         else
         {

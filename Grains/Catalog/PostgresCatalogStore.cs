@@ -15,9 +15,9 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
     private readonly NpgsqlDataSource db;
     private readonly GroupCommit<CatalogWrite> writes;
 
-    public PostgresCatalogStore(string connectionString)
+    public PostgresCatalogStore(NpgsqlDataSource db)
     {
-        db = NpgsqlDataSource.Create(connectionString);
+        this.db = db;
         writes = new GroupCommit<CatalogWrite>(WriteAsync);
     }
 
@@ -145,7 +145,6 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await writes.DisposeAsync();
-        await db.DisposeAsync();
     }
 
     private sealed record CatalogWrite(string TenantId, string ProductId, CatalogEntry? Entry, IReadOnlyCollection<string> StaleItemIds);

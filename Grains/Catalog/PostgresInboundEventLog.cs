@@ -10,9 +10,9 @@ public sealed class PostgresInboundEventLog : IInboundEventLog, IAsyncDisposable
     private readonly NpgsqlDataSource db;
     private readonly GroupCommit<(string TenantId, string EventId, DateTimeOffset At)> records;
 
-    public PostgresInboundEventLog(string connectionString)
+    public PostgresInboundEventLog(NpgsqlDataSource db)
     {
-        db = NpgsqlDataSource.Create(connectionString);
+        this.db = db;
         records = new(InsertAsync);
     }
 
@@ -58,6 +58,5 @@ public sealed class PostgresInboundEventLog : IInboundEventLog, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await records.DisposeAsync();
-        await db.DisposeAsync();
     }
 }

@@ -15,9 +15,9 @@ public static class DeliveryServiceCollectionExtensions
             .Validate(o => TryParse(o), "Delivery:AllowedNetworks must be CIDRs such as 10.0.0.0/8.")
             .ValidateOnStart();
         services.AddOptions<AlertOptions>().BindConfiguration("Alerts");
-        if (settings.PostgresConnectionString is { } cs)
+        if (settings.IsDurable)
         {
-            services.AddSingleton<IDeliveryStore>(_ => new PostgresDeliveryStore(cs));
+            services.AddSingleton<IDeliveryStore, PostgresDeliveryStore>();
         }
         else
         {

@@ -3,9 +3,8 @@ using Npgsql;
 namespace BetterData.Grains.Delivery;
 
 /// <summary>The durable store: our own tables from <c>deploy/sql/010-delivery.sql</c>, every query on an index.</summary>
-public sealed class PostgresDeliveryStore(string connectionString) : IDeliveryStore, IAsyncDisposable
+public sealed class PostgresDeliveryStore(NpgsqlDataSource db) : IDeliveryStore
 {
-    private readonly NpgsqlDataSource db = NpgsqlDataSource.Create(connectionString);
 
     public async Task<StoredMessage> SaveMessageAsync(OutboundMessage message, string? idempotencyKey, TimeSpan keyWindow)
     {
@@ -239,7 +238,6 @@ public sealed class PostgresDeliveryStore(string connectionString) : IDeliverySt
         return batch.BatchCommands[0].RecordsAffected;
     }
 
-    public ValueTask DisposeAsync() => db.DisposeAsync();
 
     private static DeliverySummary Summary(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt16(3), reader.GetInt32(4),

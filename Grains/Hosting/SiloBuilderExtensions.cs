@@ -6,6 +6,7 @@ using BetterData.Grains.Imports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -77,6 +78,12 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddBetterDataGrainServices(this ISiloBuilder silo, ClusterSettings settings)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        if (settings.PostgresConnectionString is { } cs)
+        {
+            // One pool for all of our stores (delivery, imports, catalog, event ids); Orleans' providers keep theirs.
+            silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(cs));
+        }
+
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
         silo.Services.AddDelivery(settings);
         silo.AddCommerce(settings);

@@ -10,9 +10,9 @@ public static class ImportSiloBuilderExtensions
     {
         silo.Services.AddOptions<ImportOptions>().BindConfiguration("Imports")
             .Validate(o => o.MaxRows > 0 && o.BatchSize > 0 && o.MaxErrors >= 0, "Imports: MaxRows and BatchSize must be positive.");
-        if (settings.PostgresConnectionString is { } cs)
+        if (settings.IsDurable)
         {
-            silo.Services.AddSingleton<IImportStore>(_ => new PostgresImportStore(cs));
+            silo.Services.AddSingleton<IImportStore, PostgresImportStore>();
         }
         else
         {

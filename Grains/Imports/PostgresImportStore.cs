@@ -3,9 +3,8 @@ using Npgsql;
 namespace BetterData.Grains.Imports;
 
 /// <summary>Uploads as <c>bytea</c> chunk rows (deploy/sql/020-imports.sql), read back one chunk at a time.</summary>
-public sealed class PostgresImportStore(string connectionString) : IImportStore
+public sealed class PostgresImportStore(NpgsqlDataSource dataSource) : IImportStore
 {
-    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
 
     public async Task SaveChunkAsync(string importKey, int sequence, byte[] data)
     {
