@@ -1,6 +1,7 @@
 using System.Globalization;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Connections;
+using BetterData.Grains.Hosting;
 using BetterData.Grains.Signing;
 using static BetterData.Api.Webhooks.JsonFields;
 
@@ -25,7 +26,7 @@ public sealed class ShopifyWebhookSource(IGrainFactory grains) : IWebhookSource
         var shop = request.Headers["X-Shopify-Shop-Domain"].ToString();
         var credentials = string.IsNullOrWhiteSpace(shop)
             ? null
-            : await grains.GetGrain<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Shopify, shop)).GetCredentialsAsync();
+            : await grains.Reference<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Shopify, shop)).GetCredentialsAsync();
         if (credentials is null)
         {
             return WebhookOutcome.Rejected(StatusCodes.Status403Forbidden, "unknown_shop", "No tenant has connected this shop.");
@@ -55,7 +56,7 @@ public sealed class ShopifyWebhookSource(IGrainFactory grains) : IWebhookSource
             return WebhookOutcome.Invalid("The body is not a JSON object.");
         }
 
-        var inbox = grains.GetGrain<ICommerceInboxGrain>(credentials.TenantId);
+        var inbox = grains.Reference<ICommerceInboxGrain>(credentials.TenantId);
         var key = "shopify:" + eventId;
         var root = doc.RootElement;
         string? error;

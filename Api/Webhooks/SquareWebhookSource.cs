@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Connections;
+using BetterData.Grains.Hosting;
 using BetterData.Grains.Signing;
 using BetterData.Grains.Square;
 using static BetterData.Api.Webhooks.JsonFields;
@@ -38,7 +39,7 @@ public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration con
         var merchant = Id(root, "merchant_id");
         var credentials = merchant is null
             ? null
-            : await grains.GetGrain<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Square, merchant)).GetCredentialsAsync();
+            : await grains.Reference<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Square, merchant)).GetCredentialsAsync();
         if (credentials is null)
         {
             return WebhookOutcome.Rejected(StatusCodes.Status403Forbidden, "unknown_merchant", "No tenant has connected this merchant.");
@@ -57,7 +58,7 @@ public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration con
             return WebhookOutcome.Invalid("A Square event needs event_id and type.");
         }
 
-        var inbox = grains.GetGrain<ICommerceInboxGrain>(credentials.TenantId);
+        var inbox = grains.Reference<ICommerceInboxGrain>(credentials.TenantId);
         var key = "square:" + eventId;
         var data = Child(root, "data");
         var at = Time(root, "created_at") ?? request.ReceivedAt;

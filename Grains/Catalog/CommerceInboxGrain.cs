@@ -197,7 +197,7 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
             return ApplyResult.Applied;
         });
 
-    private IProductGrain Product(string productId) => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, productId));
+    private IProductGrain Product(string productId) => GrainFactory.Reference<IProductGrain>(CommerceKeys.Of(TenantId, productId));
 
     // With targetRecordsId the target keeps the id durably in its own state write (products), so only memory here.
     private async Task<ApplyResult> OnceAsync(string eventId, Func<Task<ApplyResult>> apply, bool targetRecordsId = false)
