@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace BetterData.Grains.Catalog;
 
 public sealed partial class ProductGrain(
-    [PersistentState("product", StorageNames.Default)] IPersistentState<ProductState> state,
+    [PersistentState("product", StorageNames.Products)] IPersistentState<ProductState> state,
     TimeProvider time,
     IOptions<DemandOptions> demandOptions,
     ICatalogStore catalog,

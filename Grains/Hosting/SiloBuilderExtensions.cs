@@ -55,11 +55,14 @@ public static class SiloBuilderExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = cs;
             });
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Products, (sp, _) => new BatchedGrainStorage(
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IGrainStorageSerializer>(), sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.AddMemoryGrainStorage(StorageNames.Products);
             silo.UseInMemoryReminderService();
         }
 

@@ -8,4 +8,10 @@ namespace BetterData.Grains.Hosting;
 public static class StorageNames
 {
     public const string Default = "store";
+
+    /// <summary>
+    /// Grains activated once per item of work (products): batched reads and writes in PostgreSQL mode
+    /// (<see cref="BatchedGrainStorage"/>), Orleans' memory storage in embedded mode.
+    /// </summary>
+    public const string Products = "products";
 }

@@ -19,7 +19,7 @@ public sealed class CommerceClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Default).UseInMemoryReminderService();
+            silo.AddMemoryGrainStorage(StorageNames.Default).AddMemoryGrainStorage(StorageNames.Products).UseInMemoryReminderService();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.AddIncomingGrainCallFilter(Recorder);
             silo.AddBetterDataGrainServices(ClusterSettings.From(new ConfigurationBuilder().Build()));

@@ -1,0 +1,172 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+
+namespace BetterData.Grains.Hosting;
+
+/// <summary>
+/// Grain storage for grains activated once per item of work (a product per provider event), in the
+/// <c>grain_state</c> table of <c>deploy/sql/040-grain-state.sql</c>. Orleans' ADO.NET provider makes one round trip
+/// and one transaction per read and per write; under ingest load that was most of PostgreSQL mode's cost per event
+/// (measured: README). Here the reads of all activations, and the writes of all grains, queued while the previous
+/// statement ran go in one statement (<see cref="GroupCommit{T}"/>). The contract is Orleans': a write names the
+/// version (ETag) it read and fails with <see cref="InconsistentStateException"/> if the row moved on (a second
+/// activation wrote it), and a caller returns only after its write committed. Written by hand because Orleans has no
+/// batching storage provider; the serializer is Orleans' own (<see cref="IGrainStorageSerializer"/>).
+/// </summary>
+public sealed class BatchedGrainStorage : IGrainStorage, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource db;
+    private readonly IGrainStorageSerializer serializer;
+    private readonly TimeProvider time;
+    private readonly GroupCommit<Read> reads;
+    private readonly GroupCommit<Write> writes;
+
+    public BatchedGrainStorage(NpgsqlDataSource db, IGrainStorageSerializer serializer, TimeProvider time)
+    {
+        this.db = db;
+        this.serializer = serializer;
+        this.time = time;
+        reads = new GroupCommit<Read>(ReadAsync);
+        writes = new GroupCommit<Write>(WriteAsync);
+    }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var read = new Read(stateName, grainId.ToString());
+        await reads.AddAsync(read);
+        if (read.Payload is { } payload)
+        {
+            grainState.State = serializer.Deserialize<T>(new BinaryData(payload));
+            grainState.ETag = read.Version.ToString(CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var write = new Write(stateName, grainId.ToString(), Version(grainState.ETag), serializer.Serialize(grainState.State).ToArray());
+        await writes.AddAsync(write);
+        if (!write.Written)
+        {
+            throw new InconsistentStateException($"{grainId} ({stateName}) was written by another activation since version {write.Expected}.",
+                write.Expected.ToString(CultureInfo.InvariantCulture), grainState.ETag ?? "");
+        }
+
+        grainState.ETag = (write.Expected + 1).ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var expected = Version(grainState.ETag);
+        if (expected > 0)
+        {
+            await using var command = db.CreateCommand("DELETE FROM grain_state WHERE state_name = $1 AND grain_id = $2 AND version = $3");
+            command.Parameters.Add(new() { Value = stateName });
+            command.Parameters.Add(new() { Value = grainId.ToString() });
+            command.Parameters.Add(new() { Value = expected });
+            if (await command.ExecuteNonQueryAsync() == 0)
+            {
+                throw new InconsistentStateException($"{grainId} ({stateName}) was written by another activation since version {expected}.",
+                    grainState.ETag ?? "", "");
+            }
+        }
+
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    private static long Version(string? etag) => etag is null ? 0 : long.Parse(etag, CultureInfo.InvariantCulture);
+
+    private async Task ReadAsync(IReadOnlyList<Read> batch)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT g.state_name, g.grain_id, g.version, g.payload
+            FROM unnest($1::text[], $2::text[]) AS k(state_name, grain_id)
+            JOIN grain_state g ON g.state_name = k.state_name AND g.grain_id = k.grain_id
+            """);
+        command.Parameters.Add(Texts(batch.Select(r => r.StateName)));
+        command.Parameters.Add(Texts(batch.Select(r => r.GrainId)));
+        var found = new Dictionary<(string, string), (long Version, byte[] Payload)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                found[(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+            }
+        }
+
+        foreach (var read in batch)
+        {
+            if (found.TryGetValue((read.StateName, read.GrainId), out var row))
+            {
+                (read.Version, read.Payload) = row;
+            }
+        }
+    }
+
+    // One statement: rows whose version is the one the writer read move to the next version; new rows (version 0
+    // read) are inserted. A row written by another activation since is neither, and its writer gets a conflict. Two
+    // writes of one grain in a batch can only come from two activations: the first is tried, the others conflict.
+    private async Task WriteAsync(IReadOnlyList<Write> batch)
+    {
+        var seen = new HashSet<(string, string)>();
+        var tried = batch.Where(w => seen.Add((w.StateName, w.GrainId))).ToList();
+        await using var command = db.CreateCommand("""
+            INSERT INTO grain_state (state_name, grain_id, version, payload, updated_at)
+            SELECT state_name, grain_id, expected + 1, payload, $5
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[]) AS w(state_name, grain_id, expected, payload)
+            ON CONFLICT (state_name, grain_id) DO UPDATE
+                SET version = excluded.version, payload = excluded.payload, updated_at = excluded.updated_at
+                WHERE grain_state.version = excluded.version - 1
+            RETURNING state_name, grain_id
+            """);
+        command.Parameters.Add(Texts(tried.Select(w => w.StateName)));
+        command.Parameters.Add(Texts(tried.Select(w => w.GrainId)));
+        command.Parameters.Add(new NpgsqlParameter { Value = tried.Select(w => w.Expected).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = tried.Select(w => w.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var written = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                written.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var write in tried)
+        {
+            write.Written = written.Contains((write.StateName, write.GrainId));
+        }
+    }
+
+    private static NpgsqlParameter Texts(IEnumerable<string> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    public async ValueTask DisposeAsync()
+    {
+        await reads.DisposeAsync();
+        await writes.DisposeAsync();
+    }
+
+    private sealed record Read(string StateName, string GrainId)
+    {
+        public long Version { get; set; }
+
+        public byte[]? Payload { get; set; }
+    }
+
+    private sealed record Write(string StateName, string GrainId, long Expected, byte[] Payload)
+    {
+        public bool Written { get; set; }
+    }
+}
