@@ -28,7 +28,7 @@ internal static class JsonFields
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {
-                JsonValueKind.Number => value.GetDecimal(),
+                JsonValueKind.Number when value.TryGetDecimal(out var n) => n,
                 JsonValueKind.String when decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d,
                 _ => null,
             }

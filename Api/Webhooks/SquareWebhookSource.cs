@@ -89,7 +89,7 @@ public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration con
         credentials.NotificationUrl
         ?? (configuration["Webhooks:PublicBaseUrl"] is { Length: > 0 } baseUrl ? baseUrl.TrimEnd('/') + "/webhooks/square" : request.Url.AbsoluteUri);
 
-    private static List<InventoryChange>? InventoryCounts(JsonElement counts, DateTimeOffset at)
+    internal static List<InventoryChange>? InventoryCounts(JsonElement counts, DateTimeOffset at)
     {
         if (counts.ValueKind != JsonValueKind.Array)
         {
@@ -102,7 +102,7 @@ public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration con
             var item = Id(count, "catalog_object_id");
             var location = Id(count, "location_id");
             var quantity = Decimal(count, "quantity");
-            if (item is null || location is null || quantity is null)
+            if (item is null || location is null || quantity is not { } units || units < int.MinValue || units > int.MaxValue)
             {
                 return null;
             }
@@ -110,7 +110,7 @@ public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration con
             // Only IN_STOCK is sellable; other states (SOLD, WASTE, …) are movements we do not track.
             if (Text(count, "state") is "IN_STOCK" or null)
             {
-                changes.Add(new InventoryChange(item, location, (int)Math.Floor(quantity.Value), Time(count, "calculated_at") ?? at));
+                changes.Add(new InventoryChange(item, location, (int)Math.Floor(units), Time(count, "calculated_at") ?? at));
             }
         }
 

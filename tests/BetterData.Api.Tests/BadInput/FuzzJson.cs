@@ -15,7 +15,8 @@ internal static class FuzzJson
         "id", "type", "object", "data", "customer", "metadata", "tenant_id", "plan", "items", "price", "lookup_key", "status",
         "current_period_start", "current_period_end", "subscription", "parent", "subscription_details", "created", "title",
         "body_html", "variants", "updated_at", "inventory_item_id", "location_id", "available", "sku", "images", "merchant_id",
-        "event_id", "sessionId", "orderId", "line_items", "quantity", "product_id", "variant_id",
+        "event_id", "sessionId", "orderId", "line_items", "quantity", "product_id", "variant_id", "src", "note_attributes", "name",
+        "value", "catalog_object_id", "state", "calculated_at", "currency", "created_at",
     ];
 
     private static readonly string[] Scalars =
@@ -27,6 +28,8 @@ internal static class FuzzJson
     public static int Runs => int.TryParse(Environment.GetEnvironmentVariable("BD_FUZZ_RUNS"), out var runs) ? runs : 300;
 
     public static Config Config => Config.QuickThrowOnFailure.WithMaxTest(Runs);
+
+    public static Gen<string> Scalar => Gen.Elements(Scalars);
 
     public static Gen<string> Value(int depth) => depth <= 0
         ? Gen.Elements(Scalars)

@@ -106,4 +106,37 @@ public sealed class VerifierProperties
             }
         }).Check(FuzzJson.Config);
     }
+
+    [Fact]
+    public void CommerceParsers_AnyDocument_ReadOrFailWithAnError()
+    {
+        // Valid skeletons with fuzzed members inside, so the parsers get past their required fields, plus free trees.
+        string[] keys = ["id", "price", "quantity", "catalog_object_id", "location_id", "inventory_item_id", "sku", "state", "src", "name", "value"];
+        var member = FuzzJson.Scalar.ArrayOf(keys.Length)
+            .Select(values => "{" + string.Join(',', keys.Zip(values, (k, v) => $"\"{k}\":{v}")) + "}");
+        var members = Gen.OneOf(member, FuzzJson.Object(2)).ArrayOf().Select(items => "[" + string.Join(',', items) + "]");
+        var shaped = Gen.OneOf(
+            members.Select(v => $"{{\"id\":1,\"title\":\"t\",\"updated_at\":\"2026-01-01T00:00:00Z\",\"variants\":{v},\"images\":{v}}}"),
+            members.Select(v => $"{{\"id\":1,\"line_items\":{v},\"note_attributes\":{v}}}"),
+            members.Select(v => $"{{\"counts\":{v}}}"),
+            FuzzJson.Object(4),
+            FuzzJson.Array(3));
+        var documents = FuzzJson.Document(shaped);
+        Prop.ForAll(Arb.From(documents), json =>
+        {
+            using var doc = JsonFields.ParseObject(Encoding.UTF8.GetBytes(json));
+            if (doc is null)
+            {
+                return true; // the sources answer 400
+            }
+
+            var root = doc.RootElement;
+            var product = ShopifyPayloads.Product(root, out var productError);
+            var order = ShopifyPayloads.Order(root, out var orderError);
+            var level = ShopifyPayloads.InventoryLevel(root, Now, out var levelError);
+            SquareWebhookSource.InventoryCounts(JsonFields.Child(root, "counts"), Now);
+            SquareWebhookSource.InventoryCounts(root, Now);
+            return (product is null) != (productError is null) && (order is null) != (orderError is null) && (level is null) != (levelError is null);
+        }).Check(FuzzJson.Config);
+    }
 }
