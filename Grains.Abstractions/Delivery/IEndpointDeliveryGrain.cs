@@ -19,13 +19,16 @@ public interface IEndpointDeliveryGrain : IGrainWithStringKey
     /// <summary>A new secret; the previous one keeps signing for 24 hours so receivers can roll over.</summary>
     Task<string?> RotateSecretAsync();
 
-    /// <summary>Stores a delivery of the message (idempotent per message) and wakes delivery. Durable on return.</summary>
+    /// <summary>
+    /// Stores a delivery of the message (idempotent per message) and starts it at once when an in-flight slot is free.
+    /// Durable on return.
+    /// </summary>
     Task EnqueueAsync(OutboundMessage message);
 
     /// <summary>Sends what is due now. Timers and the reminder call it; tests call it to drive a fake clock.</summary>
     Task ProcessDueAsync();
 
-    /// <summary>Records the result of a send and schedules what follows.</summary>
+    /// <summary>Takes the result of a send (already written to the store) and schedules what follows.</summary>
     Task RecordAttemptAsync(AttemptOutcome outcome);
 
     Task<DeliveryPage> ListDeliveriesAsync(DeliveryQuery query);

@@ -3,6 +3,7 @@ using BetterData.Grains.Hosting;
 using BetterData.Grains.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace BetterData.Grains.Delivery;
 
@@ -10,8 +11,26 @@ namespace BetterData.Grains.Delivery;
 /// Delivers one endpoint's messages. The due time of every pending attempt is in the store; a one-shot grain timer
 /// wakes the active grain for waits under a minute, and a reminder (registered while anything is pending) is the
 /// durable wake-up after a crash, deactivation or restart. Sends run outside the grain's turns and report back
-/// through <see cref="RecordAttemptAsync"/>, so a slow receiver never holds up enqueueing or the API.
+/// through <see cref="RecordAttemptAsync"/>, so a slow receiver never holds up enqueueing or the API; a send's slot is
+/// free again as soon as its response is in, while its attempt is written (group-committed).
+/// <para>
+/// Hand-off: a delivery enqueued while an in-flight slot is free is sent at once with the body the grain already
+/// holds; one enqueued while every slot is taken waits in a bounded in-memory ready queue. Neither has a lease in the
+/// store (its next attempt stays at its enqueue time), so if the process dies first it is simply due at once after
+/// the restart, where the reminder finds it: at least once, receivers dedupe on <c>webhook-id</c>. The store is
+/// asked for due work (claim, next due time) only when it may hold some that this activation does not:
+/// <see cref="storeDueAt"/> is a lower bound of that, and claims exclude what the activation holds, so one
+/// activation never sends a delivery twice at once.
+/// </para>
+/// <para>
+/// Reentrant: a turn awaits only the store (whose writes are group-committed) or a rare state write, and calls
+/// interleave at those awaits, so concurrent enqueues and finished sends for one endpoint share commits instead of
+/// queueing behind each other (and a stream of enqueues cannot starve the reports of finished sends). In-flight
+/// slots are reserved while a claim runs, state writes and reminder changes take turns, and the store-due bound is
+/// versioned, so nothing depends on a turn running alone.
+/// </para>
 /// </summary>
+[Reentrant]
 public sealed partial class EndpointDeliveryGrain(
     [PersistentState("endpoint-delivery", StorageNames.Default)] IPersistentState<EndpointDeliveryState> state,
     IDeliveryStore store,
@@ -27,7 +46,31 @@ public sealed partial class EndpointDeliveryGrain(
     // A floor for the one-shot timer so a due-now wake-up cannot spin.
     private static readonly TimeSpan MinTimerDelay = TimeSpan.FromMilliseconds(50);
 
+    // The ready queue's bound (deliveries and body characters); beyond it deliveries wait only in the store.
+    private const int ReadyCapacity = 1024;
+    private const long ReadyCharsCapacity = 8L * 1024 * 1024;
+
+    // How many deliveries one claim may take beyond the free slots, into the ready queue (a backlog drains in
+    // batches instead of one claim per send).
+    private const int MaxPrefetch = 256;
+
     private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
+    private readonly HashSet<string> recording = new(StringComparer.Ordinal);
+    private readonly HashSet<string> enqueueing = new(StringComparer.Ordinal);
+    private readonly Queue<string> readyOrder = new();
+    private readonly Dictionary<string, DueDelivery> ready = new(StringComparer.Ordinal);
+    private readonly HashSet<string> startedWhileClaiming = new(StringComparer.Ordinal);
+    private Task stateWrites = Task.CompletedTask;
+    private bool claimRunning;
+    private long readyChars;
+    private int claiming;
+
+    // A lower bound for the next attempt of the store's unfinished deliveries that are neither in flight nor ready
+    // here: MinValue is unknown (ask the store), null is none. Lowered by everything that can make store work due;
+    // replaced only from the store (a short claim, or NextDue), and the version guards that against a lowering that
+    // happened while the store was being asked.
+    private DateTimeOffset? storeDueAt = DateTimeOffset.MinValue;
+    private long storeDueVersion;
     private IGrainTimer? timer;
     private DateTimeOffset rateWindow;
     private int sentInWindow;
@@ -51,7 +94,7 @@ public sealed partial class EndpointDeliveryGrain(
             Secrets = [new EndpointSecret(secret, null)],
             CreatedAt = time.GetUtcNow(),
         };
-        await state.WriteStateAsync();
+        await SaveStateAsync();
         return secret;
     }
 
@@ -80,7 +123,7 @@ public sealed partial class EndpointDeliveryGrain(
             state.State.FailingSince = null;
         }
 
-        await state.WriteStateAsync();
+        await SaveStateAsync();
         await ProcessDueAsync();
         return Info();
     }
@@ -89,9 +132,12 @@ public sealed partial class EndpointDeliveryGrain(
     {
         state.State.Deleted = true;
         timer?.Dispose();
+        ready.Clear();
+        readyOrder.Clear();
+        readyChars = 0;
         await store.DeleteEndpointAsync(Id);
         await SetReminderAsync(false);
-        await state.WriteStateAsync();
+        await SaveStateAsync();
         DeactivateOnIdle();
     }
 
@@ -109,7 +155,7 @@ public sealed partial class EndpointDeliveryGrain(
             .Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + options.Value.SecretOverlap } : s)
             .Prepend(new EndpointSecret(secret, null))
             .ToList();
-        await state.WriteStateAsync();
+        await SaveStateAsync();
         return secret;
     }
 
@@ -120,9 +166,38 @@ public sealed partial class EndpointDeliveryGrain(
             return;
         }
 
-        // Time-ordered ids keep the log's keyset paging stable.
-        var deliveryId = "dlv_" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
-        await store.EnqueueAsync(Id, deliveryId, message, time.GetUtcNow());
+        // Time-ordered ids keep the log's keyset paging stable. Calls interleave: the grain may have changed while
+        // the (group-committed) write was in progress.
+        var now = time.GetUtcNow();
+        var deliveryId = "dlv_" + Guid.CreateVersion7(now).ToString("N");
+        bool added;
+        enqueueing.Add(deliveryId); // a claim running meanwhile may return it: this call starts it, not the claim
+        try
+        {
+            added = await store.EnqueueAsync(Id, deliveryId, message, now);
+        }
+        finally
+        {
+            enqueueing.Remove(deliveryId);
+        }
+
+        if (state.State.Deleted)
+        {
+            await store.DeleteEndpointAsync(Id); // deleted while the write was in progress, maybe before it
+            return;
+        }
+
+        if (added && Active)
+        {
+            Offer(new DueDelivery(deliveryId, message.Id, message.Body, 0, false));
+        }
+        else
+        {
+            // Disabled (the store keeps it for re-enabling), or the endpoint already had a delivery of this message
+            // (a repeated publish): whatever it is, the store has it.
+            LowerStoreDue(now);
+        }
+
         await ProcessDueAsync();
     }
 
@@ -136,16 +211,12 @@ public sealed partial class EndpointDeliveryGrain(
             return;
         }
 
-        var now = time.GetUtcNow();
-        var slots = Math.Min(options.Value.MaxInFlightPerEndpoint - inFlight.Count, RateSlots(now));
-        if (slots > 0)
+        // The ready queue first (bounded, so what waits in the store waits behind at most that many), then the store:
+        // for a free slot, or to refill the ready queue in one claim once a prefetch's worth of it has drained.
+        Pump();
+        if (!claimRunning && storeDueAt <= time.GetUtcNow() && (FreeSlots() > 0 || PrefetchRoom() >= MaxPrefetch))
         {
-            var due = await store.ClaimDueAsync(Id, now, slots, now + options.Value.AttemptTimeout + LeaseMargin);
-            sentInWindow += due.Count;
-            foreach (var delivery in due)
-            {
-                Start(delivery);
-            }
+            await ClaimAsync();
         }
 
         await ScheduleWakeAsync(fromReminder);
@@ -153,29 +224,49 @@ public sealed partial class EndpointDeliveryGrain(
 
     public async Task RecordAttemptAsync(AttemptOutcome outcome)
     {
+        // The send is over, so its slot is free for the next one at once; until its attempt is written the delivery
+        // stays excluded from claims.
         inFlight.Remove(outcome.DeliveryId);
+        if (state.State.Deleted)
+        {
+            return;
+        }
+
+        recording.Add(outcome.DeliveryId);
+        Pump();
         var attempt = outcome.Attempt;
         var now = time.GetUtcNow();
-        DeliveryStatus status;
-        DateTimeOffset? next = null;
+        var (status, next) = Decide(options.Value, attempt, outcome.AttemptNumber, outcome.RetryAfter, now);
+        try
+        {
+            await store.RecordAttemptAsync(outcome.DeliveryId, attempt, status, next);
+        }
+        catch
+        {
+            // The store still has the delivery as before the send: leased, or due at once if it was handed off. Try
+            // again after a lease's time either way, as an expiring lease would.
+            LowerStoreDue(time.GetUtcNow() + options.Value.AttemptTimeout + LeaseMargin);
+            throw;
+        }
+        finally
+        {
+            recording.Remove(outcome.DeliveryId);
+        }
+
         var changed = false;
         if (attempt.ErrorKind is null)
         {
-            status = DeliveryStatus.Succeeded;
             changed = state.State.FailingSince is not null;
             state.State.FailingSince = null;
             state.State.LastSuccessAt = now;
         }
         else
         {
-            var delay = attempt.StatusCode == 410 ? null : RetryPolicy.NextDelay(options.Value, outcome.AttemptNumber, outcome.RetryAfter, Random.Shared.NextDouble());
-            status = delay is null ? DeliveryStatus.Failed : DeliveryStatus.Retrying;
-            if (delay is not null)
+            if (next is { } retryAt)
             {
-                DeliveryMetrics.RetriesScheduled.Add(1);
+                LowerStoreDue(retryAt);
             }
 
-            next = now + delay;
             if (state.State.FailingSince is null)
             {
                 state.State.FailingSince = now;
@@ -192,10 +283,9 @@ public sealed partial class EndpointDeliveryGrain(
             }
         }
 
-        await store.RecordAttemptAsync(outcome.DeliveryId, attempt, status, next);
         if (changed)
         {
-            await state.WriteStateAsync();
+            await SaveStateAsync();
         }
 
         await ProcessDueAsync();
@@ -207,19 +297,157 @@ public sealed partial class EndpointDeliveryGrain(
 
     public async Task<bool> RetryDeliveryAsync(string deliveryId)
     {
-        var found = await store.ScheduleManualAsync(Id, deliveryId, time.GetUtcNow());
+        // Out of the ready queue, so that the claim sends it as the manual attempt it now is.
+        RemoveReady(deliveryId);
+        var now = time.GetUtcNow();
+        LowerStoreDue(now);
+        var found = await store.ScheduleManualAsync(Id, deliveryId, now);
         await ProcessDueAsync();
         return found;
     }
 
     public async Task<int> RecoverAsync(DateTimeOffset since)
     {
-        var count = await store.RecoverAsync(Id, since, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        LowerStoreDue(now);
+        var count = await store.RecoverAsync(Id, since, now);
         await ProcessDueAsync();
         return count;
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessDueAsync(fromReminder: true);
+
+    // A stored delivery the grain holds: sent at once if a slot is free and nothing is waiting ahead of it, else
+    // ready (or, when the ready queue is full, left to the store).
+    private void Offer(DueDelivery delivery)
+    {
+        if (ready.Count == 0 && FreeSlots() > 0)
+        {
+            Start(delivery);
+        }
+        else if (ready.Count < ReadyCapacity && readyChars + delivery.Body.Length <= ReadyCharsCapacity)
+        {
+            AddReady(delivery);
+        }
+        else
+        {
+            LowerStoreDue(time.GetUtcNow());
+        }
+    }
+
+    // Starts ready deliveries while slots are free.
+    private void Pump()
+    {
+        while (Active && ready.Count > 0 && FreeSlots() > 0 && readyOrder.TryDequeue(out var id))
+        {
+            if (ready.Remove(id, out var delivery))
+            {
+                readyChars -= delivery.Body.Length;
+                Start(delivery);
+            }
+        }
+    }
+
+    // Claims due deliveries from the store for the free slots, and up to MaxPrefetch more into the ready queue. One
+    // claim runs at a time; its slots are reserved while it runs (enqueues and finished sends interleave), and what
+    // was started meanwhile is not started again if the claim returns it (it can, when its hand-off began after the
+    // claim was sent; the attempt's own write then replaces the lease). A short claim means the store has nothing
+    // more due now, so its next due time is read.
+    private async Task ClaimAsync()
+    {
+        var now = time.GetUtcNow();
+        var slots = Math.Max(FreeSlots(), 0);
+        var max = slots + PrefetchRoom();
+        if (max == 0)
+        {
+            return;
+        }
+
+        var version = storeDueVersion;
+        IReadOnlyList<DueDelivery> due;
+        claiming += slots;
+        claimRunning = true;
+        try
+        {
+            due = await store.ClaimDueAsync(Id, now, max, now + options.Value.AttemptTimeout + LeaseMargin, Held());
+        }
+        finally
+        {
+            claiming -= slots;
+            claimRunning = false;
+        }
+
+        var startedMeanwhile = startedWhileClaiming.ToHashSet(StringComparer.Ordinal);
+        startedWhileClaiming.Clear();
+        foreach (var delivery in due)
+        {
+            if (inFlight.Contains(delivery.DeliveryId) || recording.Contains(delivery.DeliveryId)
+                || enqueueing.Contains(delivery.DeliveryId) || startedMeanwhile.Contains(delivery.DeliveryId))
+            {
+                continue; // handed off (or being handed off) while the claim ran
+            }
+
+            RemoveReady(delivery.DeliveryId);
+            if (Active && FreeSlots() > 0)
+            {
+                Start(delivery);
+            }
+            else
+            {
+                AddReady(delivery);
+            }
+        }
+
+        if (due.Count < max)
+        {
+            await RefreshStoreDueAsync(version);
+        }
+    }
+
+    private int PrefetchRoom() => readyChars < ReadyCharsCapacity ? Math.Clamp(ReadyCapacity - ready.Count, 0, MaxPrefetch) : 0;
+
+    private async Task RefreshStoreDueAsync(long? since = null)
+    {
+        var version = since ?? storeDueVersion;
+        var next = await store.NextDueAsync(Id, Held());
+        storeDueAt = storeDueVersion == version ? next : Earliest(storeDueAt, next);
+    }
+
+    private void LowerStoreDue(DateTimeOffset at)
+    {
+        storeDueVersion++;
+        storeDueAt = Earliest(storeDueAt, at);
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private HashSet<string> Held()
+    {
+        var held = new HashSet<string>(inFlight, StringComparer.Ordinal);
+        held.UnionWith(recording);
+        held.UnionWith(enqueueing);
+        held.UnionWith(ready.Keys);
+        return held;
+    }
+
+    private void AddReady(DueDelivery delivery)
+    {
+        if (ready.TryAdd(delivery.DeliveryId, delivery))
+        {
+            readyOrder.Enqueue(delivery.DeliveryId);
+            readyChars += delivery.Body.Length;
+        }
+    }
+
+    private void RemoveReady(string deliveryId)
+    {
+        if (ready.Remove(deliveryId, out var delivery))
+        {
+            readyChars -= delivery.Body.Length; // its id stays in readyOrder and is skipped there
+        }
+    }
+
+    private int FreeSlots() => Math.Min(options.Value.MaxInFlightPerEndpoint - inFlight.Count - claiming, RateSlots(time.GetUtcNow()));
 
     private void Start(DueDelivery delivery)
     {
@@ -234,11 +462,18 @@ public sealed partial class EndpointDeliveryGrain(
             delivery.Body,
             delivery.Manual ? "manual" : "scheduled");
         inFlight.Add(delivery.DeliveryId);
+        sentInWindow++;
+        if (claimRunning)
+        {
+            startedWhileClaiming.Add(delivery.DeliveryId);
+        }
+
         var self = this.AsReference<IEndpointDeliveryGrain>();
         var attemptNumber = delivery.Attempts + 1;
 
         // Off the grain's scheduler: the HTTP call must not hold a turn. The result comes back as a grain call; if
-        // this process dies first, the claim's lease expires and the delivery is due again.
+        // this process dies first, the delivery is due again: when the claim's lease expires, or at once if it was
+        // handed off without one.
         _ = Task.Run(async () =>
         {
             try
@@ -251,6 +486,25 @@ public sealed partial class EndpointDeliveryGrain(
                 LogSendFailed(logger, ex, request.EndpointId, delivery.DeliveryId);
             }
         });
+    }
+
+    // The delivery's status after an attempt, and its next attempt (null when finished): 410 Gone fails it at once,
+    // other failures retry on the schedule (stretched by Retry-After) until it is exhausted.
+    private static (DeliveryStatus Status, DateTimeOffset? Next) Decide(DeliveryOptions options, DeliveryAttempt attempt, int attemptNumber, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        if (attempt.ErrorKind is null)
+        {
+            return (DeliveryStatus.Succeeded, null);
+        }
+
+        var delay = attempt.StatusCode == 410 ? null : RetryPolicy.NextDelay(options, attemptNumber, retryAfter, Random.Shared.NextDouble());
+        if (delay is null)
+        {
+            return (DeliveryStatus.Failed, null);
+        }
+
+        DeliveryMetrics.RetriesScheduled.Add(1);
+        return (DeliveryStatus.Retrying, now + delay);
     }
 
     private int RateSlots(DateTimeOffset now)
@@ -276,7 +530,7 @@ public sealed partial class EndpointDeliveryGrain(
     {
         timer?.Dispose();
         timer = null;
-        if (Active && inFlight.Count > 0)
+        if (Active && (inFlight.Count > 0 || recording.Count > 0 || claimRunning))
         {
             // Something is pending (the sends in flight), and each finishing send calls ProcessDueAsync, which claims
             // what is due and schedules again: no need to ask the store for the next due time on every claim.
@@ -284,7 +538,13 @@ public sealed partial class EndpointDeliveryGrain(
             return;
         }
 
-        var next = Active ? await store.NextDueAsync(Id) : null;
+        if (Active && (fromReminder || storeDueAt == DateTimeOffset.MinValue))
+        {
+            await RefreshStoreDueAsync(); // a reminder tick asks the store itself, so a stale bound cannot linger
+        }
+
+        // Ready deliveries with nothing in flight are waiting for the rate limit's next window.
+        var next = !Active ? null : ready.Count > 0 ? time.GetUtcNow() : storeDueAt;
         if (next is not null || fromReminder)
         {
             await SetReminderAsync(next is not null);
@@ -303,13 +563,24 @@ public sealed partial class EndpointDeliveryGrain(
 
         if (delay < ReminderPeriod)
         {
+            timer?.Dispose(); // another call's wake-up scheduled while this one awaited
             timer = this.RegisterGrainTimer(
                 _ => ProcessDueAsync(),
-                new GrainTimerCreationOptions { DueTime = delay < MinTimerDelay ? MinTimerDelay : delay, Period = Timeout.InfiniteTimeSpan });
+                new GrainTimerCreationOptions { DueTime = delay < MinTimerDelay ? MinTimerDelay : delay, Period = Timeout.InfiniteTimeSpan, Interleave = true });
         }
     }
 
     private async Task SetReminderAsync(bool pending)
+    {
+        if (pending == state.State.ReminderRegistered)
+        {
+            return;
+        }
+
+        await InTurnAsync(() => SetReminderLockedAsync(pending));
+    }
+
+    private async Task SetReminderLockedAsync(bool pending)
     {
         if (pending == state.State.ReminderRegistered)
         {
@@ -327,6 +598,17 @@ public sealed partial class EndpointDeliveryGrain(
 
         state.State.ReminderRegistered = pending;
         await state.WriteStateAsync();
+    }
+
+    private Task SaveStateAsync() => InTurnAsync(state.WriteStateAsync);
+
+    // Enqueues interleave with the other calls, so state writes (and reminder changes) take turns: each starts, on
+    // the grain's scheduler, once the previous one finished, whether or not it failed.
+    private Task InTurnAsync(Func<Task> write)
+    {
+        var next = stateWrites.ContinueWith(_ => write(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current).Unwrap();
+        stateWrites = next;
+        return next;
     }
 
     private async Task<bool> DisableAsync(string reason, string summary)
@@ -357,6 +639,6 @@ public sealed partial class EndpointDeliveryGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Endpoint {EndpointId} disabled: {Reason}")]
     private static partial void LogDisabled(ILogger logger, string endpointId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Send for endpoint {EndpointId}, delivery {DeliveryId} could not be recorded; it is retried when its lease expires")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Send for endpoint {EndpointId}, delivery {DeliveryId} could not be recorded; it is retried after a lease's time")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string endpointId, string deliveryId);
 }

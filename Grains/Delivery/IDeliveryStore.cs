@@ -15,17 +15,21 @@ public interface IDeliveryStore
 
     Task MarkFannedOutAsync(string messageId);
 
-    /// <summary>Adds a delivery of the message to the endpoint, due at <paramref name="dueAt"/>; no-op if it exists.</summary>
-    Task EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt);
+    /// <summary>
+    /// Adds a delivery of the message to the endpoint, pending and due at <paramref name="dueAt"/> (no lease). True when
+    /// it was added; false when the endpoint already has a delivery of the message (then nothing changes).
+    /// </summary>
+    Task<bool> EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt);
 
     /// <summary>
-    /// Takes up to <paramref name="max"/> deliveries due at <paramref name="now"/> and leases them until
+    /// Takes up to <paramref name="max"/> deliveries due at <paramref name="now"/>, other than those in
+    /// <paramref name="exclude"/> (what the caller is already sending or holding), and leases them until
     /// <paramref name="leaseUntil"/> (so a crash mid-send makes them due again then).
     /// </summary>
-    Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil);
+    Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil, IReadOnlyCollection<string> exclude);
 
-    /// <summary>The earliest next attempt of the endpoint's unfinished deliveries.</summary>
-    Task<DateTimeOffset?> NextDueAsync(string endpointId);
+    /// <summary>The earliest next attempt of the endpoint's unfinished deliveries other than those in <paramref name="exclude"/>.</summary>
+    Task<DateTimeOffset?> NextDueAsync(string endpointId, IReadOnlyCollection<string> exclude);
 
     /// <summary>Appends the attempt and sets the delivery's status and next attempt (null when finished).</summary>
     Task RecordAttemptAsync(string deliveryId, DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset? nextAttemptAt);

@@ -47,47 +47,62 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
         return Task.CompletedTask;
     }
 
-    public Task EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt)
+    public Task<bool> EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt)
     {
         lock (gate)
         {
             var rows = Rows(endpointId);
-            if (!rows.ByMessage.ContainsKey(message.Id))
+            if (rows.ByMessage.ContainsKey(message.Id))
             {
-                var row = new DeliveryRow(deliveryId, endpointId, message, dueAt) { NextAttemptAt = dueAt };
-                deliveries[deliveryId] = row;
-                rows.ByMessage[message.Id] = row;
-                rows.Due.Add((dueAt, deliveryId));
+                return Task.FromResult(false);
             }
-        }
 
-        return Task.CompletedTask;
+            var row = new DeliveryRow(deliveryId, endpointId, message, dueAt) { NextAttemptAt = dueAt };
+            deliveries[deliveryId] = row;
+            rows.ByMessage[message.Id] = row;
+            rows.Due.Add((dueAt, deliveryId));
+            return Task.FromResult(true);
+        }
     }
 
-    public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil)
+    public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil, IReadOnlyCollection<string> exclude)
     {
-        var claimed = new List<DueDelivery>();
+        var claimed = new List<DeliveryRow>();
         lock (gate)
         {
             var rows = Rows(endpointId);
-            while (claimed.Count < max && rows.Due.Count > 0 && rows.Due.Min.Due <= now)
+            foreach (var (due, id) in rows.Due)
             {
-                var (_, id) = rows.Due.Min;
-                var row = deliveries[id];
-                Reschedule(rows, row, leaseUntil);
-                claimed.Add(new DueDelivery(row.Id, row.Message.Id, row.Message.Body, row.Attempts.Count, row.Manual));
-            }
-        }
+                if (claimed.Count >= max || due > now)
+                {
+                    break;
+                }
 
-        return Task.FromResult<IReadOnlyList<DueDelivery>>(claimed);
+                if (!exclude.Contains(id))
+                {
+                    claimed.Add(deliveries[id]);
+                }
+            }
+
+            claimed.ForEach(row => Reschedule(rows, row, leaseUntil));
+            return Task.FromResult<IReadOnlyList<DueDelivery>>(
+                [.. claimed.Select(row => new DueDelivery(row.Id, row.Message.Id, row.Message.Body, row.Attempts.Count, row.Manual))]);
+        }
     }
 
-    public Task<DateTimeOffset?> NextDueAsync(string endpointId)
+    public Task<DateTimeOffset?> NextDueAsync(string endpointId, IReadOnlyCollection<string> exclude)
     {
         lock (gate)
         {
-            var rows = Rows(endpointId);
-            return Task.FromResult<DateTimeOffset?>(rows.Due.Count > 0 ? rows.Due.Min.Due : null);
+            foreach (var (due, id) in Rows(endpointId).Due)
+            {
+                if (!exclude.Contains(id))
+                {
+                    return Task.FromResult<DateTimeOffset?>(due);
+                }
+            }
+
+            return Task.FromResult<DateTimeOffset?>(null);
         }
     }
 

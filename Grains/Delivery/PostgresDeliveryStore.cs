@@ -1,10 +1,25 @@
+using BetterData.Grains.Hosting;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace BetterData.Grains.Delivery;
 
-/// <summary>The durable store: our own tables from <c>deploy/sql/010-delivery.sql</c>, every query on an index.</summary>
-public sealed class PostgresDeliveryStore(NpgsqlDataSource db) : IDeliveryStore
+/// <summary>
+/// The durable store: our own tables from <c>deploy/sql/010-delivery.sql</c>, every query on an index. The writes on
+/// the delivery path (new messages, new deliveries, attempts, fan-out marks) from every grain of the silo are
+/// group-committed: one round trip and one transaction carries whatever was queued while the previous one ran, and a
+/// caller's task completes only once its write committed.
+/// </summary>
+public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
 {
+    private readonly NpgsqlDataSource db;
+    private readonly GroupCommit<Write> writes;
+
+    public PostgresDeliveryStore(NpgsqlDataSource db)
+    {
+        this.db = db;
+        writes = new GroupCommit<Write>(WriteAsync);
+    }
 
     public async Task<StoredMessage> SaveMessageAsync(OutboundMessage message, string? idempotencyKey, TimeSpan keyWindow)
     {
@@ -26,47 +41,25 @@ public sealed class PostgresDeliveryStore(NpgsqlDataSource db) : IDeliveryStore
             }
         }
 
-        await using var insert = db.CreateCommand("""
-            INSERT INTO delivery_messages (id, tenant_id, event_type, body, idempotency_key, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
-            """);
-        insert.Parameters.Add(new() { Value = message.Id });
-        insert.Parameters.Add(new() { Value = message.TenantId });
-        insert.Parameters.Add(new() { Value = message.Type });
-        insert.Parameters.Add(new() { Value = message.Body });
-        insert.Parameters.Add(new() { Value = (object?)idempotencyKey ?? DBNull.Value });
-        insert.Parameters.Add(new() { Value = message.Timestamp });
-        await insert.ExecuteNonQueryAsync();
+        await writes.AddAsync(new MessageWrite(message, idempotencyKey));
         return new StoredMessage(message, false, false);
     }
 
-    public async Task MarkFannedOutAsync(string messageId)
+    public Task MarkFannedOutAsync(string messageId) => writes.AddAsync(new FannedOutWrite(messageId));
+
+    public async Task<bool> EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt)
     {
-        await using var command = db.CreateCommand("UPDATE delivery_messages SET fanned_out = true WHERE id = $1");
-        command.Parameters.Add(new() { Value = messageId });
-        await command.ExecuteNonQueryAsync();
+        var write = new EnqueueWrite(endpointId, deliveryId, message, dueAt);
+        await writes.AddAsync(write);
+        return write.Inserted;
     }
 
-    public async Task EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt)
-    {
-        await using var command = db.CreateCommand("""
-            INSERT INTO deliveries (id, endpoint_id, message_id, event_type, status, next_attempt_at, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, 0, $5, $5, $5) ON CONFLICT (endpoint_id, message_id) DO NOTHING
-            """);
-        command.Parameters.Add(new() { Value = deliveryId });
-        command.Parameters.Add(new() { Value = endpointId });
-        command.Parameters.Add(new() { Value = message.Id });
-        command.Parameters.Add(new() { Value = message.Type });
-        command.Parameters.Add(new() { Value = dueAt });
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil)
+    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil, IReadOnlyCollection<string> exclude)
     {
         await using var command = db.CreateCommand("""
             WITH due AS (
                 SELECT id FROM deliveries
-                WHERE endpoint_id = $1 AND status < 2 AND next_attempt_at <= $2
+                WHERE endpoint_id = $1 AND status < 2 AND next_attempt_at <= $2 AND id <> ALL($5)
                 ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
             UPDATE deliveries d SET next_attempt_at = $4
             FROM due, delivery_messages m
@@ -77,6 +70,7 @@ public sealed class PostgresDeliveryStore(NpgsqlDataSource db) : IDeliveryStore
         command.Parameters.Add(new() { Value = now });
         command.Parameters.Add(new() { Value = max });
         command.Parameters.Add(new() { Value = leaseUntil });
+        command.Parameters.Add(Texts(exclude));
         var claimed = new List<DueDelivery>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -87,33 +81,16 @@ public sealed class PostgresDeliveryStore(NpgsqlDataSource db) : IDeliveryStore
         return claimed;
     }
 
-    public async Task<DateTimeOffset?> NextDueAsync(string endpointId)
+    public async Task<DateTimeOffset?> NextDueAsync(string endpointId, IReadOnlyCollection<string> exclude)
     {
-        await using var command = db.CreateCommand("SELECT min(next_attempt_at) FROM deliveries WHERE endpoint_id = $1 AND status < 2");
+        await using var command = db.CreateCommand("SELECT min(next_attempt_at) FROM deliveries WHERE endpoint_id = $1 AND status < 2 AND id <> ALL($2)");
         command.Parameters.Add(new() { Value = endpointId });
+        command.Parameters.Add(Texts(exclude));
         return await command.ExecuteScalarAsync() is DateTime value ? new DateTimeOffset(value, TimeSpan.Zero) : null;
     }
 
-    public async Task RecordAttemptAsync(string deliveryId, DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset? nextAttemptAt)
-    {
-        await using var command = db.CreateCommand("""
-            WITH d AS (
-                UPDATE deliveries SET attempts = attempts + 1, status = $2, next_attempt_at = $3, manual = false, updated_at = $4
-                WHERE id = $1 RETURNING id, attempts)
-            INSERT INTO delivery_attempts (delivery_id, attempt_number, at, trigger, status_code, duration_ms, error_kind, response_excerpt)
-            SELECT d.id, d.attempts, $4, $5, $6, $7, $8, $9 FROM d
-            """);
-        command.Parameters.Add(new() { Value = deliveryId });
-        command.Parameters.Add(new() { Value = (short)status });
-        command.Parameters.Add(new() { Value = (object?)nextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = attempt.At });
-        command.Parameters.Add(new() { Value = attempt.Trigger });
-        command.Parameters.Add(new() { Value = (object?)attempt.StatusCode ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = attempt.DurationMs });
-        command.Parameters.Add(new() { Value = (object?)attempt.ErrorKind ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)attempt.ResponseExcerpt?.Replace("\0", "", StringComparison.Ordinal) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task RecordAttemptAsync(string deliveryId, DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset? nextAttemptAt) =>
+        writes.AddAsync(new AttemptWrite(deliveryId, attempt, status, nextAttemptAt));
 
     public async Task<DeliveryPage> ListAsync(string endpointId, DeliveryQuery query)
     {
@@ -238,6 +215,139 @@ public sealed class PostgresDeliveryStore(NpgsqlDataSource db) : IDeliveryStore
         return batch.BatchCommands[0].RecordsAffected;
     }
 
+
+    // One batch, one implicit transaction, in dependency order: messages, then deliveries (returning the ids actually
+    // added, so a repeated enqueue knows it added nothing), then attempts, then fan-out marks. Attempts of the same
+    // delivery in one batch (two activations racing) go into separate statements so each one counts.
+    private async Task WriteAsync(IReadOnlyList<Write> batch)
+    {
+        var messages = batch.OfType<MessageWrite>().ToList();
+        var enqueues = batch.OfType<EnqueueWrite>().ToList();
+        var attempts = batch.OfType<AttemptWrite>().ToList();
+        var fannedOut = batch.OfType<FannedOutWrite>().Select(w => w.MessageId).Distinct(StringComparer.Ordinal).ToList();
+        await using var sql = db.CreateBatch();
+        if (messages.Count > 0)
+        {
+            sql.BatchCommands.Add(Command("""
+                INSERT INTO delivery_messages (id, tenant_id, event_type, body, idempotency_key, created_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+                ON CONFLICT (id) DO NOTHING
+                """,
+                Texts(messages.Select(w => w.Message.Id)), Texts(messages.Select(w => w.Message.TenantId)), Texts(messages.Select(w => w.Message.Type)),
+                Texts(messages.Select(w => w.Message.Body)), Texts(messages.Select(w => w.IdempotencyKey)), Times(messages.Select(w => (DateTimeOffset?)w.Message.Timestamp))));
+        }
+
+        if (enqueues.Count > 0)
+        {
+            sql.BatchCommands.Add(Command("""
+                INSERT INTO deliveries (id, endpoint_id, message_id, event_type, status, next_attempt_at, created_at, updated_at)
+                SELECT v.id, v.endpoint_id, v.message_id, v.event_type, 0, v.due, v.due, v.due
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(id, endpoint_id, message_id, event_type, due)
+                ON CONFLICT (endpoint_id, message_id) DO NOTHING
+                RETURNING id
+                """,
+                Texts(enqueues.Select(w => w.DeliveryId)), Texts(enqueues.Select(w => w.EndpointId)), Texts(enqueues.Select(w => w.Message.Id)),
+                Texts(enqueues.Select(w => w.Message.Type)), Times(enqueues.Select(w => (DateTimeOffset?)w.DueAt))));
+        }
+
+        foreach (var round in Rounds(attempts))
+        {
+            sql.BatchCommands.Add(Command("""
+                WITH v AS (
+                    SELECT * FROM unnest($1::text[], $2::smallint[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::integer[], $7::bigint[], $8::text[], $9::text[])
+                        AS v(id, status, next_attempt_at, at, trigger, status_code, duration_ms, error_kind, response_excerpt)),
+                d AS (
+                    UPDATE deliveries SET attempts = deliveries.attempts + 1, status = v.status, next_attempt_at = v.next_attempt_at, manual = false, updated_at = v.at
+                    FROM v WHERE deliveries.id = v.id RETURNING deliveries.id, deliveries.attempts)
+                INSERT INTO delivery_attempts (delivery_id, attempt_number, at, trigger, status_code, duration_ms, error_kind, response_excerpt)
+                SELECT d.id, d.attempts, v.at, v.trigger, v.status_code, v.duration_ms, v.error_kind, v.response_excerpt FROM d JOIN v ON v.id = d.id
+                """,
+                Texts(round.Select(w => w.DeliveryId)),
+                new NpgsqlParameter { Value = round.Select(w => (short)w.Status).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
+                Times(round.Select(w => w.NextAttemptAt)), Times(round.Select(w => (DateTimeOffset?)w.Attempt.At)),
+                Texts(round.Select(w => w.Attempt.Trigger)),
+                new NpgsqlParameter { Value = round.Select(w => w.Attempt.StatusCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
+                new NpgsqlParameter { Value = round.Select(w => w.Attempt.DurationMs).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                Texts(round.Select(w => w.Attempt.ErrorKind)),
+                Texts(round.Select(w => w.Attempt.ResponseExcerpt?.Replace("\0", "", StringComparison.Ordinal)))));
+        }
+
+        if (fannedOut.Count > 0)
+        {
+            sql.BatchCommands.Add(Command("UPDATE delivery_messages SET fanned_out = true WHERE id = ANY($1)", Texts(fannedOut)));
+        }
+
+        if (enqueues.Count == 0)
+        {
+            await sql.ExecuteNonQueryAsync();
+            return;
+        }
+
+        // Only the deliveries INSERT returns rows, so the reader's one result set is its RETURNING.
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await sql.ExecuteReaderAsync())
+        {
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                    added.Add(reader.GetString(0));
+                }
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        enqueues.ForEach(w => w.Inserted = added.Contains(w.DeliveryId));
+    }
+
+    private static IEnumerable<List<AttemptWrite>> Rounds(List<AttemptWrite> attempts)
+    {
+        var remaining = attempts;
+        while (remaining.Count > 0)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var round = new List<AttemptWrite>();
+            var later = new List<AttemptWrite>();
+            foreach (var write in remaining)
+            {
+                (seen.Add(write.DeliveryId) ? round : later).Add(write);
+            }
+
+            yield return round;
+            remaining = later;
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string text, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(text);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Texts(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Times(IEnumerable<DateTimeOffset?> values) =>
+        new() { Value = values.Select(v => v?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
+
+    public async ValueTask DisposeAsync()
+    {
+        await writes.DisposeAsync();
+    }
+
+    private abstract record Write;
+
+    private sealed record MessageWrite(OutboundMessage Message, string? IdempotencyKey) : Write;
+
+    private sealed record FannedOutWrite(string MessageId) : Write;
+
+    private sealed record AttemptWrite(string DeliveryId, DeliveryAttempt Attempt, DeliveryStatus Status, DateTimeOffset? NextAttemptAt) : Write;
+
+    private sealed record EnqueueWrite(string EndpointId, string DeliveryId, OutboundMessage Message, DateTimeOffset DueAt) : Write
+    {
+        /// <summary>Set by the writer before the caller's task completes.</summary>
+        public bool Inserted { get; set; }
+    }
 
     private static DeliverySummary Summary(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt16(3), reader.GetInt32(4),

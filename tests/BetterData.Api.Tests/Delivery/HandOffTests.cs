@@ -1,0 +1,131 @@
+using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Delivery;
+using BetterData.Grains.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace BetterData.Api.Tests.Delivery;
+
+/// <summary>
+/// The in-memory hand-off of the endpoint grain and the store contract it relies on, in both stores: a delivery
+/// enqueued with a free slot is sent at once without a lease (so it is due again at once if the process dies), the
+/// grain's claims exclude what it holds, and a repeated enqueue reports that it added nothing.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class HandOffTests(PostgresFixture postgres)
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Enqueue_FreeSlotSendsAtOnce_NoFreeSlotWaits_EachSentOnceAndRecordedOnce(bool durable)
+    {
+        // One slot: the first delivery takes it (the receiver holds its reply for a second), the next two wait.
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(200, delay: TimeSpan.FromSeconds(1));
+        await using var app = new BetterDataApp(durable ? await postgres.NewDatabaseAsync() : null,
+            settings: new Dictionary<string, string?> { ["Delivery:MaxInFlightPerEndpoint"] = "1" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+        receiver.Secrets.Add(endpoint.Secret);
+
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        await receiver.WaitForAsync(1);
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s2" });
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s3" });
+        Assert.Single(receiver.Requests); // the slot is taken until the first reply
+
+        await receiver.WaitForAsync(3);
+        var page = await client.DeliveriesAsync(tenant, endpoint.Endpoint.Id);
+        Assert.Equal(3, page.Items.Count);
+        foreach (var delivery in page.Items)
+        {
+            var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, delivery.Id, 1);
+            Assert.Equal(DeliveryStatus.Succeeded, detail.Delivery.Status);
+            Assert.Equal(1, detail.Delivery.Attempts);
+            Assert.Null(detail.Delivery.NextAttemptAt);
+            Assert.Equal("scheduled", Assert.Single(detail.Attempts).Trigger);
+        }
+
+        Assert.Equal(3, receiver.Requests.Count);
+        Assert.Equal(3, receiver.Requests.Select(r => r.Id).Distinct().Count());
+        Assert.All(receiver.Requests, r => Assert.True(r.StandardValid && r.BetterDataValid));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HandedOffDelivery_HasNoLease_IsDueAtOnceForAnyoneButTheActivationSendingIt(bool durable)
+    {
+        // The receiver holds the first reply, so the delivery is in flight while the store is inspected.
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(200, delay: TimeSpan.FromSeconds(3));
+        await using var app = new BetterDataApp(durable ? await postgres.NewDatabaseAsync() : null);
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        await receiver.WaitForAsync(1);
+
+        // What a new activation (after a crash mid-send) finds: the delivery pending and due now, not leased.
+        var store = app.Service<IDeliveryStore>();
+        var id = Assert.Single((await client.DeliveriesAsync(tenant, endpoint.Endpoint.Id)).Items).Id;
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await store.NextDueAsync(endpoint.Endpoint.Id, []) <= now);
+        Assert.Empty(await store.ClaimDueAsync(endpoint.Endpoint.Id, now, 10, now.AddMinutes(1), new HashSet<string> { id }));
+        Assert.Null(await store.NextDueAsync(endpoint.Endpoint.Id, new HashSet<string> { id }));
+        var claimed = Assert.Single(await store.ClaimDueAsync(endpoint.Endpoint.Id, now, 10, now.AddMinutes(1), []));
+        Assert.Equal(id, claimed.DeliveryId);
+        Assert.Equal(0, claimed.Attempts);
+
+        // The send in flight still records its attempt, which replaces the lease just taken.
+        var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, id, 1);
+        Assert.Equal(DeliveryStatus.Succeeded, detail.Delivery.Status);
+        Assert.Null(detail.Delivery.NextAttemptAt);
+        Assert.Single(receiver.Requests);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Store_RepeatedEnqueue_AddsNothing_AndClaimsSkipExcludedIds(bool durable)
+    {
+        await using var pg = durable ? await SchemaAsync() : null;
+        var store = pg is null ? (IDeliveryStore)new InMemoryDeliveryStore() : new PostgresDeliveryStore(pg);
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var messages = Enumerable.Range(0, 3).Select(i => new OutboundMessage($"msg_{i}", "t", "checkout.completed", now, $"{{\"i\":{i}}}")).ToList();
+        foreach (var message in messages)
+        {
+            Assert.False((await store.SaveMessageAsync(message, null, TimeSpan.FromHours(1))).Duplicate);
+        }
+
+        var added = await Task.WhenAll(messages.Select((m, i) => store.EnqueueAsync("ep", $"dlv_{i}", m, now.AddSeconds(i))));
+        Assert.All(added, Assert.True);
+        Assert.False(await store.EnqueueAsync("ep", "dlv_again", messages[0], now));
+
+        HashSet<string> held = ["dlv_0"];
+        Assert.Equal(now.AddSeconds(1), await store.NextDueAsync("ep", held));
+        var claimed = await store.ClaimDueAsync("ep", now.AddSeconds(5), 10, now.AddMinutes(1), held);
+        Assert.Equal(["dlv_1", "dlv_2"], claimed.Select(c => c.DeliveryId));
+        Assert.Equal(now.AddMinutes(1), await store.NextDueAsync("ep", held));
+        Assert.Equal(now, await store.NextDueAsync("ep", []));
+
+        // Attempts of several deliveries (and two of one delivery) in one go each count.
+        var attempt = new DeliveryAttempt(now, "scheduled", 500, 3, "http_status", "no");
+        await Task.WhenAll(
+            store.RecordAttemptAsync("dlv_0", attempt, DeliveryStatus.Retrying, now.AddSeconds(30)),
+            store.RecordAttemptAsync("dlv_1", attempt, DeliveryStatus.Retrying, now.AddSeconds(30)),
+            store.RecordAttemptAsync("dlv_1", attempt with { StatusCode = 200, ErrorKind = null }, DeliveryStatus.Succeeded, null));
+        Assert.Single((await store.GetAsync("ep", "dlv_0"))!.Attempts);
+        Assert.Equal(2, (await store.GetAsync("ep", "dlv_1"))!.Delivery.Attempts);
+        Assert.Equal(2, (await store.GetAsync("ep", "dlv_1"))!.Attempts.Count);
+        Assert.Empty((await store.GetAsync("ep", "dlv_2"))!.Attempts);
+        if (store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
+    private async Task<NpgsqlDataSource> SchemaAsync()
+    {
+        var cs = await postgres.NewDatabaseAsync();
+        await PostgresSchema.ApplyAsync(cs, NullLogger.Instance);
+        return NpgsqlDataSource.Create(cs);
+    }
+}
