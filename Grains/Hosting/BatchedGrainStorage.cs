@@ -87,21 +87,21 @@ public sealed class BatchedGrainStorage : IGrainStorage, IAsyncDisposable
 
     private static long Version(string? etag) => etag is null ? 0 : long.Parse(etag, CultureInfo.InvariantCulture);
 
+    // Keyed by "= ANY" on the primary key, not a join with unnest: Npgsql prepares the statement, PostgreSQL caches
+    // its generic plan, and a join planned while the table was empty stays a sequential scan of the whole table as
+    // it grows (seen: reads slowing down with every product activated); "= ANY" is always an index scan.
     private async Task ReadAsync(IReadOnlyList<Read> batch)
     {
-        await using var command = db.CreateCommand("""
-            SELECT g.state_name, g.grain_id, g.version, g.payload
-            FROM unnest($1::text[], $2::text[]) AS k(state_name, grain_id)
-            JOIN grain_state g ON g.state_name = k.state_name AND g.grain_id = k.grain_id
-            """);
-        command.Parameters.Add(Texts(batch.Select(r => r.StateName)));
-        command.Parameters.Add(Texts(batch.Select(r => r.GrainId)));
         var found = new Dictionary<(string, string), (long Version, byte[] Payload)>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        foreach (var group in batch.GroupBy(r => r.StateName, StringComparer.Ordinal))
         {
+            await using var command = db.CreateCommand("SELECT grain_id, version, payload FROM grain_state WHERE state_name = $1 AND grain_id = ANY($2)");
+            command.Parameters.Add(new() { Value = group.Key });
+            command.Parameters.Add(Texts(group.Select(r => r.GrainId)));
+            await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                found[(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+                found[(group.Key, reader.GetString(0))] = (reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
             }
         }
 

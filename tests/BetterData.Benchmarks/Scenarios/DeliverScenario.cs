@@ -16,6 +16,7 @@ public static class DeliverScenario
 {
     private const string EventType = "subscription.updated";
     private const int InFlightPerEndpoint = 4;
+    private const long WarmupSequence = 1_000_000_000;
 
     public static async Task<Report> RunAsync(BenchmarkOptions options)
     {
@@ -24,10 +25,14 @@ public static class DeliverScenario
         var endpoints = options.Number("endpoints", 4);
         var total = events * endpoints;
         var timeout = TimeSpan.FromSeconds(options.Number("timeout", 300));
+        var warmupEvents = options.Number("warmup-events", 1000);
         report.Notes.Add($"{events} events × {endpoints} endpoints = {total} deliveries; publishing with {options.Concurrency} concurrent requests; "
-            + $"floor with {endpoints * InFlightPerEndpoint} connections (the platform's in-flight limit per endpoint × endpoints).");
+            + $"floor with {endpoints * InFlightPerEndpoint} connections (the platform's in-flight limit per endpoint × endpoints); "
+            + $"each side warmed up first with {warmupEvents} events × {endpoints} endpoints, not counted.");
 
         await using var receiver = await BenchReceiver.StartAsync();
+        await FloorAsync(receiver, warmupEvents, endpoints);
+        receiver.Reset();
         var floor = await FloorAsync(receiver, events, endpoints);
         report.Add("floor: signed HttpClient POSTs to the receiver", floor, "deliveries/s");
         receiver.Reset();
@@ -45,10 +50,17 @@ public static class DeliverScenario
 
         using var http = LoadGenerator.CreateClient(target.Address, options.Concurrency);
         http.DefaultRequestHeaders.Authorization = target.Admin.DefaultRequestHeaders.Authorization;
-        var publish = await LoadGenerator.RunAsync(http, seq => new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant}/events")
+        HttpRequestMessage Publish(long seq) => new(HttpMethod.Post, $"/api/tenants/{tenant}/events")
         {
             Content = JsonContent.Create(new { type = EventType, data = new { seq } }),
-        }, options.Concurrency, timeout, maxRequests: events);
+        };
+
+        // Warm-up (JIT, pools, activations) with sequence numbers the measured run does not use.
+        var warm = await LoadGenerator.RunAsync(http, seq => Publish(WarmupSequence + seq), options.Concurrency, timeout, maxRequests: warmupEvents);
+        await receiver.WaitForAsync((int)warm.Ok * endpoints, timeout);
+        receiver.Reset();
+
+        var publish = await LoadGenerator.RunAsync(http, Publish, options.Concurrency, timeout, maxRequests: events);
         report.Add("BetterData: POST /api/tenants/{t}/events (publish)", publish);
 
         var expected = publish.Ok * endpoints;
