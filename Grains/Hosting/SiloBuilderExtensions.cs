@@ -84,7 +84,7 @@ public static class SiloBuilderExtensions
         if (settings.PostgresConnectionString is { } cs)
         {
             // One pool for all of our stores (delivery, imports, catalog, event ids); Orleans' providers keep theirs.
-            silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(cs));
+            silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(ClusterSettings.ForStores(cs)));
         }
 
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
