@@ -2,6 +2,7 @@ using System.Text.Json;
 using BetterData.Grains.Hosting;
 using Npgsql;
 using NpgsqlTypes;
+using static BetterData.Grains.Hosting.SqlArrays;
 
 namespace BetterData.Grains.Catalog;
 
@@ -133,15 +134,6 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
 
         await sql.ExecuteNonQueryAsync();
     }
-
-    private static NpgsqlBatchCommand Command(string text, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(text);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private static NpgsqlParameter Texts(IEnumerable<string> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using BetterData.Grains.Hosting;
 using Npgsql;
 using NpgsqlTypes;
+using static BetterData.Grains.Hosting.SqlArrays;
 
 namespace BetterData.Grains.Delivery;
 
@@ -317,18 +318,6 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
             remaining = later;
         }
     }
-
-    private static NpgsqlBatchCommand Command(string text, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(text);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private static NpgsqlParameter Texts(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Times(IEnumerable<DateTimeOffset?> values) =>
-        new() { Value = values.Select(v => v?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
+using static BetterData.Grains.Hosting.SqlArrays;
 
 namespace BetterData.Grains.Hosting;
 
@@ -149,8 +150,6 @@ public sealed class BatchedGrainStorage : IGrainStorage, IAsyncDisposable
             write.Written = written.Contains((write.StateName, write.GrainId));
         }
     }
-
-    private static NpgsqlParameter Texts(IEnumerable<string> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     public async ValueTask DisposeAsync()
     {
