@@ -14,10 +14,11 @@ namespace BetterData.Grains.Catalog;
 /// <see cref="IInboundEventLog"/>, one row per event) only after its grain call returned, so a crash in between makes
 /// the provider's retry apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so
 /// that is safe. Product snapshots skip the log: the product records the id in the same state write as the change
-/// (so it is exact and costs no extra write), and answers a replay with Duplicate. The recent ids are held in memory, loaded from the log when the inbox activates. The grain's own
-/// state is only the parked stock (bounded, written when it changes). Reentrant, so one tenant's events for different
-/// products proceed together: an event id already in flight is a duplicate, every method changes state synchronously
-/// before its first await, and concurrent parkers share storage writes.
+/// (so it is exact and costs no extra write), and answers a replay with Duplicate. The recent ids are held in memory,
+/// loaded from the log when the inbox activates. The grain's own state is only the parked stock (bounded, written
+/// when it changes). Reentrant, so one tenant's events for different products proceed together: an event id already
+/// in flight is a duplicate, every method changes state synchronously before its first await, and concurrent parkers
+/// share storage writes.
 /// </summary>
 [Reentrant]
 public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain

@@ -60,8 +60,6 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
         return await reader.ReadAsync() ? new VariantRef(reader.GetString(0), reader.GetString(1)) : null;
     }
 
-    // The "= ANY" conditions repeat the joins' keys so that the cached generic plans use the primary keys: a join
-    // with unnest planned while a table was empty stays a sequential scan as the table grows.
     // One batch, one implicit transaction: forget stale item ids (by primary key, and only where they still point at
     // the product that named them), delete removed products, upsert the rest, then point their item ids at them. The
     // newest write of a product in the batch wins.
@@ -96,7 +94,6 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
             sql.BatchCommands.Add(Command("""
                 DELETE FROM catalog_items c USING unnest($1::text[], $2::text[], $3::text[]) AS s(tenant_id, item_id, product_id)
                 WHERE c.tenant_id = s.tenant_id AND c.item_id = s.item_id AND c.product_id = s.product_id
-                  AND c.tenant_id = ANY($1) AND c.item_id = ANY($2)
                 """, Texts(stale.Select(s => s.Tenant)), Texts(stale.Select(s => s.Item)), Texts(stale.Select(s => s.Product))));
         }
 
@@ -105,7 +102,6 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
             sql.BatchCommands.Add(Command("""
                 DELETE FROM catalog_products c USING unnest($1::text[], $2::text[]) AS p(tenant_id, product_id)
                 WHERE c.tenant_id = p.tenant_id AND c.product_id = p.product_id
-                  AND c.tenant_id = ANY($1) AND c.product_id = ANY($2)
                 """, Texts(removes.Select(w => w.TenantId)), Texts(removes.Select(w => w.ProductId))));
         }
 
@@ -118,7 +114,7 @@ public sealed class PostgresCatalogStore : ICatalogStore, IAsyncDisposable
                 """,
                 Texts(upserts.Select(w => w.TenantId)), Texts(upserts.Select(w => w.ProductId)), Texts(upserts.Select(w => w.Entry!.Title)),
                 Texts(upserts.Select(w => string.Join('\n', w.Entry!.Skus))),
-                new NpgsqlParameter { Value = upserts.Select(w => JsonSerializer.Serialize(w.Entry, JsonSerializerOptions.Web)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb }));
+                Values(NpgsqlDbType.Jsonb, upserts.Select(w => JsonSerializer.Serialize(w.Entry, JsonSerializerOptions.Web)))));
         }
 
         if (items.Count > 0)

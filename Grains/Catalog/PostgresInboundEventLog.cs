@@ -1,6 +1,7 @@
 using BetterData.Grains.Hosting;
 using Npgsql;
 using NpgsqlTypes;
+using static BetterData.Grains.Hosting.SqlArrays;
 
 namespace BetterData.Grains.Catalog;
 
@@ -49,9 +50,9 @@ public sealed class PostgresInboundEventLog : IInboundEventLog, IAsyncDisposable
             INSERT INTO inbound_events (tenant_id, event_id, seen_at)
             SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING
             """);
-        command.Parameters.Add(new() { Value = batch.Select(r => r.TenantId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = batch.Select(r => r.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = batch.Select(r => r.At).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Texts(batch.Select(r => r.TenantId)));
+        command.Parameters.Add(Texts(batch.Select(r => r.EventId)));
+        command.Parameters.Add(Values(NpgsqlDbType.TimestampTz, batch.Select(r => r.At)));
         await command.ExecuteNonQueryAsync();
     }
 

@@ -259,16 +259,16 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
                         AS v(id, status, next_attempt_at, at, trigger, status_code, duration_ms, error_kind, response_excerpt)),
                 d AS (
                     UPDATE deliveries SET attempts = deliveries.attempts + 1, status = v.status, next_attempt_at = v.next_attempt_at, manual = false, updated_at = v.at
-                    FROM v WHERE deliveries.id = v.id AND deliveries.id = ANY($1) RETURNING deliveries.id, deliveries.attempts)
+                    FROM v WHERE deliveries.id = v.id RETURNING deliveries.id, deliveries.attempts)
                 INSERT INTO delivery_attempts (delivery_id, attempt_number, at, trigger, status_code, duration_ms, error_kind, response_excerpt)
                 SELECT d.id, d.attempts, v.at, v.trigger, v.status_code, v.duration_ms, v.error_kind, v.response_excerpt FROM d JOIN v ON v.id = d.id
                 """,
                 Texts(round.Select(w => w.DeliveryId)),
-                new NpgsqlParameter { Value = round.Select(w => (short)w.Status).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
+                Values(NpgsqlDbType.Smallint, round.Select(w => (short)w.Status)),
                 Times(round.Select(w => w.NextAttemptAt)), Times(round.Select(w => (DateTimeOffset?)w.Attempt.At)),
                 Texts(round.Select(w => w.Attempt.Trigger)),
-                new NpgsqlParameter { Value = round.Select(w => w.Attempt.StatusCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
-                new NpgsqlParameter { Value = round.Select(w => w.Attempt.DurationMs).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                Values(NpgsqlDbType.Integer, round.Select(w => w.Attempt.StatusCode)),
+                Values(NpgsqlDbType.Bigint, round.Select(w => w.Attempt.DurationMs)),
                 Texts(round.Select(w => w.Attempt.ErrorKind)),
                 Texts(round.Select(w => w.Attempt.ResponseExcerpt?.Replace("\0", "", StringComparison.Ordinal)))));
         }

@@ -88,9 +88,7 @@ public sealed class BatchedGrainStorage : IGrainStorage, IAsyncDisposable
 
     private static long Version(string? etag) => etag is null ? 0 : long.Parse(etag, CultureInfo.InvariantCulture);
 
-    // Keyed by "= ANY" on the primary key, not a join with unnest: Npgsql prepares the statement, PostgreSQL caches
-    // its generic plan, and a join planned while the table was empty stays a sequential scan of the whole table as
-    // it grows (seen: reads slowing down with every product activated); "= ANY" is always an index scan.
+    // One lookup per state name by the primary key (in practice one per batch: products).
     private async Task ReadAsync(IReadOnlyList<Read> batch)
     {
         var found = new Dictionary<(string, string), (long Version, byte[] Payload)>();
@@ -133,8 +131,8 @@ public sealed class BatchedGrainStorage : IGrainStorage, IAsyncDisposable
             """);
         command.Parameters.Add(Texts(tried.Select(w => w.StateName)));
         command.Parameters.Add(Texts(tried.Select(w => w.GrainId)));
-        command.Parameters.Add(new NpgsqlParameter { Value = tried.Select(w => w.Expected).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = tried.Select(w => w.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(Values(NpgsqlDbType.Bigint, tried.Select(w => w.Expected)));
+        command.Parameters.Add(Values(NpgsqlDbType.Bytea, tried.Select(w => w.Payload)));
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var written = new HashSet<(string, string)>();
         await using (var reader = await command.ExecuteReaderAsync())

@@ -13,8 +13,11 @@ internal static class SqlArrays
         return command;
     }
 
-    public static NpgsqlParameter Texts(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+    /// <summary>An array parameter of <paramref name="elementType"/>.</summary>
+    public static NpgsqlParameter Values<T>(NpgsqlDbType elementType, IEnumerable<T> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType };
 
-    public static NpgsqlParameter Times(IEnumerable<DateTimeOffset?> values) =>
-        new() { Value = values.Select(v => v?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
+    public static NpgsqlParameter Texts(IEnumerable<string?> values) => Values(NpgsqlDbType.Text, values);
+
+    public static NpgsqlParameter Times(IEnumerable<DateTimeOffset?> values) => Values(NpgsqlDbType.TimestampTz, values.Select(v => v?.UtcDateTime));
 }
