@@ -7,8 +7,8 @@ public static class BenchmarkMain
 {
     private const string Usage = """
         usage: <scenario> [--mode embedded|postgres] [--seconds N] [--concurrency N] [options]
-          ingest   [--tenants 16] [--products 0 (0 = a new product per event)] [--warmup 3]
-          deliver  [--events 2000] [--endpoints 4]
+          ingest   [--tenants 16] [--products 0 (0 = a new product per event)] [--warmup 10 (s)]
+          deliver  [--events 20000] [--endpoints 4] [--warmup 10 (s)] [--floor-seconds 10]
           backlog  [--pending 100000] [--probe 200]
           scale    [--counts 1000,100000,1000000] [--grain product|tenant] [--per-tenant 1000]
         """;
@@ -47,4 +47,7 @@ public static class BenchmarkMain
         Console.WriteLine($"Saved {await report.SaveAsync()}.md and .json");
         return report.CorrectnessPassed ? 0 : 1;
     }
+
+    /// <summary>Progress on stderr, so a profiler can be attached to the phase it means to measure.</summary>
+    internal static void Phase(string name) => Console.Error.WriteLine($"[{DateTimeOffset.UtcNow:HH:mm:ss}] phase: {name}");
 }

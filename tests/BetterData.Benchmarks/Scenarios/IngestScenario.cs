@@ -31,7 +31,7 @@ public static class IngestScenario
             await using var server = await FloorServer.StartAsync(ShopifyTraffic.Secret, floorDb);
             using var http = LoadGenerator.CreateClient(server.Address, options.Concurrency);
             await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 9_000_000_000).Update, options.Concurrency, warmup);
-            Phase("floor full load");
+            BenchmarkMain.Phase("floor full load");
             floor = await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0).Update, options.Concurrency, duration);
             report.Add(postgres is null ? "floor: bare endpoint, HMAC check" : "floor: bare endpoint, HMAC check + one-row INSERT", floor);
         }
@@ -45,9 +45,9 @@ public static class IngestScenario
             await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, pool > 0 ? 0 : 8_000_000_000, pool, run: 0).Update,
                 options.Concurrency, warmup);
             var fullTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0, pool, run: 1);
-            Phase("BetterData full load");
+            BenchmarkMain.Phase("BetterData full load");
             var full = await LoadGenerator.RunAsync(http, fullTraffic.Update, options.Concurrency, duration);
-            Phase("BetterData full load done");
+            BenchmarkMain.Phase("BetterData full load done");
             report.Add("BetterData: POST /webhooks/shopify", full);
             // Checked before the next run, which may update the same products.
             var (checkedFull, lostFull) = await target.CountLostAsync(fullTraffic, full.Samples);
@@ -69,7 +69,4 @@ public static class IngestScenario
 
         return report;
     }
-
-    // Progress on stderr, so a profiler can be attached to the phase it means to measure.
-    private static void Phase(string name) => Console.Error.WriteLine($"[{DateTimeOffset.UtcNow:HH:mm:ss}] phase: {name}");
 }
