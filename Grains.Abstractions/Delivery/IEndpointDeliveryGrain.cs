@@ -20,10 +20,12 @@ public interface IEndpointDeliveryGrain : IGrainWithStringKey
     Task<string?> RotateSecretAsync();
 
     /// <summary>
-    /// Stores a delivery of the message (idempotent per message) and starts it at once when an in-flight slot is free.
-    /// Durable on return.
+    /// Takes a delivery of the message that the publish already stored (pending, due now): starts it at once when an
+    /// in-flight slot is free, else it waits its turn. <paramref name="added"/> is false when the endpoint already had
+    /// a delivery of the message (a repeated publish), which then stays as the store has it. On return the endpoint
+    /// will wake up for it even after a crash.
     /// </summary>
-    Task EnqueueAsync(OutboundMessage message);
+    Task OfferAsync(string deliveryId, OutboundMessage message, bool added);
 
     /// <summary>Sends what is due now. Timers and the reminder call it; tests call it to drive a fake clock.</summary>
     Task ProcessDueAsync();

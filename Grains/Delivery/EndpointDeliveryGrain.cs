@@ -11,12 +11,13 @@ namespace BetterData.Grains.Delivery;
 /// Delivers one endpoint's messages. The due time of every pending attempt is in the store; a one-shot grain timer
 /// wakes the active grain for waits under a minute, and a reminder (registered while anything is pending) is the
 /// durable wake-up after a crash, deactivation or restart. Sends run outside the grain's turns and report back
-/// through <see cref="RecordAttemptAsync"/>, so a slow receiver never holds up enqueueing or the API; a send's slot is
+/// through <see cref="RecordAttemptAsync"/>, so a slow receiver never holds up publishing or the API; a send's slot is
 /// free again as soon as its response is in, while its attempt is written (group-committed).
 /// <para>
-/// Hand-off: a delivery enqueued while an in-flight slot is free is sent at once with the body the grain already
-/// holds; one enqueued while every slot is taken waits in a bounded in-memory ready queue. Neither has a lease in the
-/// store (its next attempt stays at its enqueue time), so if the process dies first it is simply due at once after
+/// Hand-off: the publish stores each delivery together with its message and offers it to the endpoint
+/// (<see cref="OfferAsync"/>); offered while an in-flight slot is free, it is sent at once with the body the grain was
+/// given; offered while every slot is taken, it waits in a bounded in-memory ready queue. Neither has a lease in the
+/// store (its next attempt stays at its publish time), so if the process dies first it is simply due at once after
 /// the restart, where the reminder finds it: at least once, receivers dedupe on <c>webhook-id</c>. The store is
 /// asked for due work (claim, next due time) only when it may hold some that this activation does not:
 /// <see cref="storeDueAt"/> is a lower bound of that, and claims exclude what the activation holds, so one
@@ -24,8 +25,8 @@ namespace BetterData.Grains.Delivery;
 /// </para>
 /// <para>
 /// Reentrant: a turn awaits only the store (whose writes are group-committed) or a rare state write, and calls
-/// interleave at those awaits, so concurrent enqueues and finished sends for one endpoint share commits instead of
-/// queueing behind each other (and a stream of enqueues cannot starve the reports of finished sends). In-flight
+/// interleave at those awaits, so concurrent offers and finished sends for one endpoint share commits instead of
+/// queueing behind each other (and a stream of offers cannot starve the reports of finished sends). In-flight
 /// slots are reserved while a claim runs, state writes and reminder changes take turns, and the store-due bound is
 /// versioned, so nothing depends on a turn running alone.
 /// </para>
@@ -54,9 +55,14 @@ public sealed partial class EndpointDeliveryGrain(
     // batches instead of one claim per send).
     private const int MaxPrefetch = 256;
 
+    // How many claimed delivery ids are remembered, so that a publish's hand-off arriving after a claim took the
+    // same (just stored) delivery does not send it twice: the gap is one grain call, far less than 16 claims.
+    private const int ClaimedMemory = 16 * (MaxPrefetch + 16);
+
     private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
     private readonly HashSet<string> recording = new(StringComparer.Ordinal);
-    private readonly HashSet<string> enqueueing = new(StringComparer.Ordinal);
+    private readonly Queue<string> claimedOrder = new();
+    private readonly HashSet<string> claimedRecently = new(StringComparer.Ordinal);
     private readonly Queue<string> readyOrder = new();
     private readonly Dictionary<string, DueDelivery> ready = new(StringComparer.Ordinal);
     private readonly HashSet<string> startedWhileClaiming = new(StringComparer.Ordinal);
@@ -159,43 +165,25 @@ public sealed partial class EndpointDeliveryGrain(
         return secret;
     }
 
-    public async Task EnqueueAsync(OutboundMessage message)
+    public async Task OfferAsync(string deliveryId, OutboundMessage message, bool added)
     {
         if (state.State is not { Spec: not null, Deleted: false })
         {
+            // Matched while it was being deleted: the endpoint's deliveries go with it.
+            await store.DeleteEndpointAsync(Id);
             return;
         }
 
-        // Time-ordered ids keep the log's keyset paging stable. Calls interleave: the grain may have changed while
-        // the (group-committed) write was in progress.
-        var now = time.GetUtcNow();
-        var deliveryId = "dlv_" + Guid.CreateVersion7(now).ToString("N");
-        bool added;
-        enqueueing.Add(deliveryId); // a claim running meanwhile may return it: this call starts it, not the claim
-        try
+        if (!added || !Active)
         {
-            added = await store.EnqueueAsync(Id, deliveryId, message, now);
+            // The endpoint already had a delivery of this message (a repeated publish), or it is disabled (the store
+            // keeps the delivery for re-enabling): either way the store has it.
+            LowerStoreDue(time.GetUtcNow());
         }
-        finally
+        else if (!Holds(deliveryId) && !claimedRecently.Contains(deliveryId))
         {
-            enqueueing.Remove(deliveryId);
-        }
-
-        if (state.State.Deleted)
-        {
-            await store.DeleteEndpointAsync(Id); // deleted while the write was in progress, maybe before it
-            return;
-        }
-
-        if (added && Active)
-        {
+            // Not already taken by a claim that ran between the publish's write and this call.
             Offer(new DueDelivery(deliveryId, message.Id, message.Body, 0, false));
-        }
-        else
-        {
-            // Disabled (the store keeps it for re-enabling), or the endpoint already had a delivery of this message
-            // (a repeated publish): whatever it is, the store has it.
-            LowerStoreDue(now);
         }
 
         await ProcessDueAsync();
@@ -349,7 +337,7 @@ public sealed partial class EndpointDeliveryGrain(
     }
 
     // Claims due deliveries from the store for the free slots, and up to MaxPrefetch more into the ready queue. One
-    // claim runs at a time; its slots are reserved while it runs (enqueues and finished sends interleave), and what
+    // claim runs at a time; its slots are reserved while it runs (offers and finished sends interleave), and what
     // was started meanwhile is not started again if the claim returns it (it can, when its hand-off began after the
     // claim was sent; the attempt's own write then replaces the lease). A short claim means the store has nothing
     // more due now, so its next due time is read.
@@ -381,10 +369,10 @@ public sealed partial class EndpointDeliveryGrain(
         startedWhileClaiming.Clear();
         foreach (var delivery in due)
         {
-            if (inFlight.Contains(delivery.DeliveryId) || recording.Contains(delivery.DeliveryId)
-                || enqueueing.Contains(delivery.DeliveryId) || startedMeanwhile.Contains(delivery.DeliveryId))
+            RememberClaimed(delivery.DeliveryId);
+            if (inFlight.Contains(delivery.DeliveryId) || recording.Contains(delivery.DeliveryId) || startedMeanwhile.Contains(delivery.DeliveryId))
             {
-                continue; // handed off (or being handed off) while the claim ran
+                continue; // handed off while the claim ran
             }
 
             RemoveReady(delivery.DeliveryId);
@@ -425,9 +413,22 @@ public sealed partial class EndpointDeliveryGrain(
     {
         var held = new HashSet<string>(inFlight, StringComparer.Ordinal);
         held.UnionWith(recording);
-        held.UnionWith(enqueueing);
         held.UnionWith(ready.Keys);
         return held;
+    }
+
+    private bool Holds(string deliveryId) => inFlight.Contains(deliveryId) || recording.Contains(deliveryId) || ready.ContainsKey(deliveryId);
+
+    private void RememberClaimed(string deliveryId)
+    {
+        if (claimedRecently.Add(deliveryId))
+        {
+            claimedOrder.Enqueue(deliveryId);
+            if (claimedOrder.Count > ClaimedMemory)
+            {
+                claimedRecently.Remove(claimedOrder.Dequeue());
+            }
+        }
     }
 
     private void AddReady(DueDelivery delivery)
@@ -602,7 +603,7 @@ public sealed partial class EndpointDeliveryGrain(
 
     private Task SaveStateAsync() => InTurnAsync(state.WriteStateAsync);
 
-    // Enqueues interleave with the other calls, so state writes (and reminder changes) take turns: each starts, on
+    // Offers interleave with the other calls, so state writes (and reminder changes) take turns: each starts, on
     // the grain's scheduler, once the previous one finished, whether or not it failed.
     private Task InTurnAsync(Func<Task> write)
     {

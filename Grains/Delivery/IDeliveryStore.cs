@@ -8,18 +8,20 @@ namespace BetterData.Grains.Delivery;
 public interface IDeliveryStore
 {
     /// <summary>
-    /// Saves the message unless the tenant used the idempotency key within <paramref name="keyWindow"/>; then returns
-    /// that earlier message (and whether its fan-out finished) instead.
+    /// The message the tenant published with the idempotency key since <paramref name="since"/>, and whether its
+    /// fan-out finished; null when the key is unused in that window.
     /// </summary>
-    Task<StoredMessage> SaveMessageAsync(OutboundMessage message, string? idempotencyKey, TimeSpan keyWindow);
-
-    Task MarkFannedOutAsync(string messageId);
+    Task<StoredMessage?> FindByKeyAsync(string tenantId, string idempotencyKey, DateTimeOffset since);
 
     /// <summary>
-    /// Adds a delivery of the message to the endpoint, pending and due at <paramref name="dueAt"/> (no lease). True when
-    /// it was added; false when the endpoint already has a delivery of the message (then nothing changes).
+    /// Saves the message (with its idempotency key; saving it again changes nothing) and a delivery of it to each
+    /// endpoint, pending and due at <paramref name="dueAt"/> (no lease), in one write: a publish costs one commit. For
+    /// each delivery in order: true when it was added, false when the endpoint already had a delivery of the message
+    /// (a publish repeated after it stopped half-way; then that endpoint's delivery is left as it is).
     /// </summary>
-    Task<bool> EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt);
+    Task<IReadOnlyList<bool>> SaveAsync(OutboundMessage message, string? idempotencyKey, IReadOnlyList<NewDelivery> deliveries, DateTimeOffset dueAt);
+
+    Task MarkFannedOutAsync(string messageId);
 
     /// <summary>
     /// Takes up to <paramref name="max"/> deliveries due at <paramref name="now"/>, other than those in

@@ -12,25 +12,28 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     private readonly Dictionary<string, DeliveryRow> deliveries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EndpointRows> endpoints = new(StringComparer.Ordinal);
 
-    public Task<StoredMessage> SaveMessageAsync(OutboundMessage message, string? idempotencyKey, TimeSpan keyWindow)
+    public Task<StoredMessage?> FindByKeyAsync(string tenantId, string idempotencyKey, DateTimeOffset since)
     {
         lock (gate)
         {
-            if (idempotencyKey is not null
-                && keys.TryGetValue((message.TenantId, idempotencyKey), out var earlierId)
-                && messages.TryGetValue(earlierId, out var earlier)
-                && earlier.Message.Timestamp > message.Timestamp - keyWindow)
-            {
-                return Task.FromResult(new StoredMessage(earlier.Message, true, earlier.FannedOut));
-            }
+            return Task.FromResult(keys.TryGetValue((tenantId, idempotencyKey), out var earlierId)
+                && messages.TryGetValue(earlierId, out var earlier) && earlier.Message.Timestamp > since
+                    ? new StoredMessage(earlier.Message, earlier.FannedOut)
+                    : null);
+        }
+    }
 
+    public Task<IReadOnlyList<bool>> SaveAsync(OutboundMessage message, string? idempotencyKey, IReadOnlyList<NewDelivery> deliveries, DateTimeOffset dueAt)
+    {
+        lock (gate)
+        {
             messages.TryAdd(message.Id, new MessageRow(message));
             if (idempotencyKey is not null)
             {
                 keys[(message.TenantId, idempotencyKey)] = message.Id;
             }
 
-            return Task.FromResult(new StoredMessage(message, false, false));
+            return Task.FromResult<IReadOnlyList<bool>>([.. deliveries.Select(d => Add(d, message, dueAt))]);
         }
     }
 
@@ -47,22 +50,19 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt)
+    private bool Add(NewDelivery delivery, OutboundMessage message, DateTimeOffset dueAt)
     {
-        lock (gate)
+        var rows = Rows(delivery.EndpointId);
+        if (rows.ByMessage.ContainsKey(message.Id))
         {
-            var rows = Rows(endpointId);
-            if (rows.ByMessage.ContainsKey(message.Id))
-            {
-                return Task.FromResult(false);
-            }
-
-            var row = new DeliveryRow(deliveryId, endpointId, message, dueAt) { NextAttemptAt = dueAt };
-            deliveries[deliveryId] = row;
-            rows.ByMessage[message.Id] = row;
-            rows.Due.Add((dueAt, deliveryId));
-            return Task.FromResult(true);
+            return false;
         }
+
+        var row = new DeliveryRow(delivery.DeliveryId, delivery.EndpointId, message, dueAt) { NextAttemptAt = dueAt };
+        deliveries[delivery.DeliveryId] = row;
+        rows.ByMessage[message.Id] = row;
+        rows.Due.Add((dueAt, delivery.DeliveryId));
+        return true;
     }
 
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil, IReadOnlyCollection<string> exclude)

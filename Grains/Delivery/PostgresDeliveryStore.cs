@@ -22,38 +22,30 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
         writes = new GroupCommit<Write>(WriteAsync);
     }
 
-    public async Task<StoredMessage> SaveMessageAsync(OutboundMessage message, string? idempotencyKey, TimeSpan keyWindow)
+    public async Task<StoredMessage?> FindByKeyAsync(string tenantId, string idempotencyKey, DateTimeOffset since)
     {
-        if (idempotencyKey is not null)
-        {
-            await using var find = db.CreateCommand("""
-                SELECT id, event_type, body, created_at, fanned_out FROM delivery_messages
-                WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at > $3
-                ORDER BY created_at DESC LIMIT 1
-                """);
-            find.Parameters.Add(new() { Value = message.TenantId });
-            find.Parameters.Add(new() { Value = idempotencyKey });
-            find.Parameters.Add(new() { Value = message.Timestamp - keyWindow });
-            await using var reader = await find.ExecuteReaderAsync();
-            if (await reader.ReadAsync())
-            {
-                var earlier = new OutboundMessage(reader.GetString(0), message.TenantId, reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(2));
-                return new StoredMessage(earlier, true, reader.GetBoolean(4));
-            }
-        }
+        await using var find = db.CreateCommand("""
+            SELECT id, event_type, body, created_at, fanned_out FROM delivery_messages
+            WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at > $3
+            ORDER BY created_at DESC LIMIT 1
+            """);
+        find.Parameters.Add(new() { Value = tenantId });
+        find.Parameters.Add(new() { Value = idempotencyKey });
+        find.Parameters.Add(new() { Value = since });
+        await using var reader = await find.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new StoredMessage(new OutboundMessage(reader.GetString(0), tenantId, reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(2)), reader.GetBoolean(4))
+            : null;
+    }
 
-        await writes.AddAsync(new MessageWrite(message, idempotencyKey));
-        return new StoredMessage(message, false, false);
+    public async Task<IReadOnlyList<bool>> SaveAsync(OutboundMessage message, string? idempotencyKey, IReadOnlyList<NewDelivery> deliveries, DateTimeOffset dueAt)
+    {
+        var write = new PublishWrite(message, idempotencyKey, [.. deliveries.Select(d => new EnqueueWrite(d.EndpointId, d.DeliveryId, message, dueAt))]);
+        await writes.AddAsync(write);
+        return [.. write.Deliveries.Select(d => d.Inserted)];
     }
 
     public Task MarkFannedOutAsync(string messageId) => writes.AddAsync(new FannedOutWrite(messageId));
-
-    public async Task<bool> EnqueueAsync(string endpointId, string deliveryId, OutboundMessage message, DateTimeOffset dueAt)
-    {
-        var write = new EnqueueWrite(endpointId, deliveryId, message, dueAt);
-        await writes.AddAsync(write);
-        return write.Inserted;
-    }
 
     public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string endpointId, DateTimeOffset now, int max, DateTimeOffset leaseUntil, IReadOnlyCollection<string> exclude)
     {
@@ -217,13 +209,13 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
     }
 
 
-    // One batch, one implicit transaction, in dependency order: messages, then deliveries (returning the ids actually
-    // added, so a repeated enqueue knows it added nothing), then attempts, then fan-out marks. Attempts of the same
+    // One batch, one implicit transaction, in dependency order: messages, then their deliveries (returning the ids
+    // actually added, so a repeated publish knows what it added), then attempts, then fan-out marks. Attempts of the same
     // delivery in one batch (two activations racing) go into separate statements so each one counts.
     private async Task WriteAsync(IReadOnlyList<Write> batch)
     {
-        var messages = batch.OfType<MessageWrite>().ToList();
-        var enqueues = batch.OfType<EnqueueWrite>().ToList();
+        var messages = batch.OfType<PublishWrite>().ToList();
+        var enqueues = messages.SelectMany(w => w.Deliveries).ToList();
         var attempts = batch.OfType<AttemptWrite>().ToList();
         var fannedOut = batch.OfType<FannedOutWrite>().Select(w => w.MessageId).Distinct(StringComparer.Ordinal).ToList();
         await using var sql = db.CreateBatch();
@@ -326,13 +318,13 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
 
     private abstract record Write;
 
-    private sealed record MessageWrite(OutboundMessage Message, string? IdempotencyKey) : Write;
+    private sealed record PublishWrite(OutboundMessage Message, string? IdempotencyKey, IReadOnlyList<EnqueueWrite> Deliveries) : Write;
 
     private sealed record FannedOutWrite(string MessageId) : Write;
 
     private sealed record AttemptWrite(string DeliveryId, DeliveryAttempt Attempt, DeliveryStatus Status, DateTimeOffset? NextAttemptAt) : Write;
 
-    private sealed record EnqueueWrite(string EndpointId, string DeliveryId, OutboundMessage Message, DateTimeOffset DueAt) : Write
+    private sealed record EnqueueWrite(string EndpointId, string DeliveryId, OutboundMessage Message, DateTimeOffset DueAt)
     {
         /// <summary>Set by the writer before the caller's task completes.</summary>
         public bool Inserted { get; set; }

@@ -1,4 +1,7 @@
 namespace BetterData.Grains.Delivery;
 
-/// <summary>The message the store holds for a publish: the new one, or the earlier one with the same idempotency key.</summary>
-public sealed record StoredMessage(OutboundMessage Message, bool Duplicate, bool FannedOut);
+/// <summary>An earlier message found by its idempotency key, and whether its fan-out finished.</summary>
+public sealed record StoredMessage(OutboundMessage Message, bool FannedOut);
+
+/// <summary>A delivery a publish creates: the endpoint and the delivery's id.</summary>
+public sealed record NewDelivery(string EndpointId, string DeliveryId);

@@ -6,8 +6,9 @@ using Orleans.Concurrency;
 namespace BetterData.Grains.Events;
 
 /// <summary>
-/// A tenant's outbound event stream (key: tenant id). Stores the message (the store remembers idempotency keys for
-/// 24 hours), fans it out to the endpoints whose filters match, and answers once every delivery is stored. Holds no
+/// A tenant's outbound event stream (key: tenant id). Stores the message with a delivery to each endpoint whose
+/// filters match, in one write (the store remembers idempotency keys for 24 hours), hands each delivery to its
+/// endpoint, and answers once every delivery is stored and its endpoint will wake up for it. Holds no
 /// state of its own: keys and messages are in the delivery store, bounded by the key window and retention.
 /// Reentrant, so a tenant's concurrent publishes share the store's group commits instead of queueing one after
 /// another; publishes with the same idempotency key still take turns, so the key is looked up after the earlier one
@@ -54,33 +55,47 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
 
         var tenant = this.GetPrimaryKeyString();
         var now = time.GetUtcNow();
-        var id = "msg_" + Guid.CreateVersion7(now).ToString("N");
-        var body = new JsonObject
+        OutboundMessage message;
+        var duplicate = false;
+        if (request.IdempotencyKey is { } key && await store.FindByKeyAsync(tenant, key, now - IdempotencyWindow) is { } earlier)
         {
-            ["id"] = id,
-            ["type"] = request.Type,
-            ["timestamp"] = now,
-            ["tenantId"] = tenant,
-            ["data"] = JsonNode.Parse(request.DataJson),
-        }.ToJsonString(JsonSerializerOptions.Web);
-        var message = new OutboundMessage(id, tenant, request.Type, now, body);
-        var stored = await store.SaveMessageAsync(message, request.IdempotencyKey, IdempotencyWindow);
-        if (stored.Duplicate && stored.FannedOut)
+            if (earlier.FannedOut)
+            {
+                return new PublishResult(earlier.Message.Id, true, 0);
+            }
+
+            // The first publish stopped before finishing: finish it now. Deliveries are unique per endpoint and
+            // message, so endpoints already served get nothing twice.
+            message = earlier.Message;
+            duplicate = true;
+        }
+        else
         {
-            return new PublishResult(stored.Message.Id, true, 0);
+            var id = "msg_" + Guid.CreateVersion7(now).ToString("N");
+            var body = new JsonObject
+            {
+                ["id"] = id,
+                ["type"] = request.Type,
+                ["timestamp"] = now,
+                ["tenantId"] = tenant,
+                ["data"] = JsonNode.Parse(request.DataJson),
+            }.ToJsonString(JsonSerializerOptions.Web);
+            message = new OutboundMessage(id, tenant, request.Type, now, body);
         }
 
-        // A duplicate that is not fanned out means the first publish stopped before finishing: finish it now.
-        // Enqueueing is idempotent per endpoint and message, so endpoints already served get nothing twice.
-        message = stored.Message;
+        // The message and its deliveries in one write (time-ordered delivery ids keep the log's keyset paging
+        // stable), then each endpoint takes its delivery: sent at once when it has a free slot. Each answers once its
+        // wake-up is durable, so a crash after the answer still delivers.
         var endpoints = await GrainFactory.GetGrain<IEndpointRegistryGrain>(tenant).MatchAsync(message.Type);
-        await Task.WhenAll(endpoints.Select(e => GrainFactory.GetGrain<IEndpointDeliveryGrain>(e).EnqueueAsync(message)));
+        var deliveries = endpoints.Select(e => new NewDelivery(e, "dlv_" + Guid.CreateVersion7(now).ToString("N"))).ToList();
+        var added = await store.SaveAsync(message, request.IdempotencyKey, deliveries, now);
+        await Task.WhenAll(deliveries.Select((d, i) => GrainFactory.GetGrain<IEndpointDeliveryGrain>(d.EndpointId).OfferAsync(d.DeliveryId, message, added[i])));
         if (request.IdempotencyKey is not null)
         {
             // Only a publish with a key can be repeated (and find this message), so only then is the mark read.
             await store.MarkFannedOutAsync(message.Id);
         }
 
-        return new PublishResult(message.Id, stored.Duplicate, stored.Duplicate ? 0 : endpoints.Count);
+        return new PublishResult(message.Id, duplicate, duplicate ? 0 : endpoints.Count);
     }
 }

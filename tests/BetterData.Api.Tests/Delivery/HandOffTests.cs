@@ -9,7 +9,7 @@ namespace BetterData.Api.Tests.Delivery;
 /// <summary>
 /// The in-memory hand-off of the endpoint grain and the store contract it relies on, in both stores: a delivery
 /// enqueued with a free slot is sent at once without a lease (so it is due again at once if the process dies), the
-/// grain's claims exclude what it holds, and a repeated enqueue reports that it added nothing.
+/// grain's claims exclude what it holds, and a repeated publish reports what it added.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class HandOffTests(PostgresFixture postgres)
@@ -84,20 +84,21 @@ public sealed class HandOffTests(PostgresFixture postgres)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Store_RepeatedEnqueue_AddsNothing_AndClaimsSkipExcludedIds(bool durable)
+    public async Task Store_RepeatedPublish_AddsOnlyMissingDeliveries_AndClaimsSkipExcludedIds(bool durable)
     {
         await using var pg = durable ? await SchemaAsync() : null;
         var store = pg is null ? (IDeliveryStore)new InMemoryDeliveryStore() : new PostgresDeliveryStore(pg);
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var messages = Enumerable.Range(0, 3).Select(i => new OutboundMessage($"msg_{i}", "t", "checkout.completed", now, $"{{\"i\":{i}}}")).ToList();
-        foreach (var message in messages)
-        {
-            Assert.False((await store.SaveMessageAsync(message, null, TimeSpan.FromHours(1))).Duplicate);
-        }
+        var added = await Task.WhenAll(messages.Select((m, i) => store.SaveAsync(m, $"key-{i}", [new NewDelivery("ep", $"dlv_{i}")], now.AddSeconds(i))));
+        Assert.All(added, a => Assert.True(Assert.Single(a)));
 
-        var added = await Task.WhenAll(messages.Select((m, i) => store.EnqueueAsync("ep", $"dlv_{i}", m, now.AddSeconds(i))));
-        Assert.All(added, Assert.True);
-        Assert.False(await store.EnqueueAsync("ep", "dlv_again", messages[0], now));
+        // The publish repeated (the message found by its key): only the endpoint that had no delivery of it gets one.
+        Assert.Equal([false, true], await store.SaveAsync(messages[0], "key-0", [new NewDelivery("ep", "dlv_again"), new NewDelivery("ep2", "dlv_other")], now));
+        Assert.Equal("msg_0", (await store.FindByKeyAsync("t", "key-0", now.AddHours(-1)))?.Message.Id);
+        Assert.Null(await store.FindByKeyAsync("t", "key-0", now));
+        Assert.Null(await store.GetAsync("ep", "dlv_again"));
+        Assert.NotNull(await store.GetAsync("ep2", "dlv_other"));
 
         HashSet<string> held = ["dlv_0"];
         Assert.Equal(now.AddSeconds(1), await store.NextDueAsync("ep", held));
