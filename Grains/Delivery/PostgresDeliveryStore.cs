@@ -179,11 +179,31 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
+    // The attempts go in a second statement, whose snapshot is taken after the first one's deletes: an attempt written
+    // by a send that finished while the endpoint was being deleted (it held the delivery's row, so the delete waited
+    // for it) is then visible, and no attempt can be written for a delivery after it is gone.
     public async Task DeleteEndpointAsync(string endpointId)
     {
-        await using var command = db.CreateCommand("DELETE FROM deliveries WHERE endpoint_id = $1");
-        command.Parameters.Add(new() { Value = endpointId });
-        await command.ExecuteNonQueryAsync();
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var ids = new List<string>();
+        await using (var command = new NpgsqlCommand("DELETE FROM deliveries WHERE endpoint_id = $1 RETURNING id", connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = endpointId });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        await using (var command = new NpgsqlCommand("DELETE FROM delivery_attempts WHERE delivery_id = ANY($1)", connection, transaction))
+        {
+            command.Parameters.Add(Texts(ids));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     public async Task<(long Pending, long Retrying)> CountUnfinishedAsync()
@@ -199,13 +219,18 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
     public async Task<int> PurgeAsync(DateTimeOffset cutoff)
     {
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM deliveries WHERE status >= 2 AND updated_at < $1") { Parameters = { new() { Value = cutoff } } });
+        // Finished deliveries get no more attempts (a manual retry makes one unfinished first), so their attempts can
+        // go in the same statement.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            WITH gone AS (DELETE FROM deliveries WHERE status >= 2 AND updated_at < $1 RETURNING id),
+                 attempts AS (DELETE FROM delivery_attempts a USING gone WHERE a.delivery_id = gone.id)
+            SELECT count(*)::int FROM gone
+            """) { Parameters = { new() { Value = cutoff } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             DELETE FROM delivery_messages m WHERE m.created_at < $1
               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id)
             """) { Parameters = { new() { Value = cutoff } } });
-        await batch.ExecuteNonQueryAsync();
-        return batch.BatchCommands[0].RecordsAffected;
+        return (int)(await batch.ExecuteScalarAsync())!;
     }
 
 

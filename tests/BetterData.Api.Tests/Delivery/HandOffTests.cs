@@ -123,6 +123,54 @@ public sealed class HandOffTests(PostgresFixture postgres)
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Store_DeletingAnEndpoint_OrPurging_TakesTheAttemptsAlong(bool durable)
+    {
+        // No foreign keys in the delivery tables: the store itself removes attempts with their deliveries.
+        await using var pg = durable ? await SchemaAsync() : null;
+        var store = pg is null ? (IDeliveryStore)new InMemoryDeliveryStore() : new PostgresDeliveryStore(pg);
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var attempt = new DeliveryAttempt(now, "scheduled", 200, 3, null, "ok");
+        OutboundMessage Message(string id, DateTimeOffset at) => new(id, "t", "checkout.completed", at, "{}");
+        await store.SaveAsync(Message("msg_done", now), null, [new NewDelivery("keep", "dlv_done"), new NewDelivery("gone", "dlv_gone")], now);
+        await store.SaveAsync(Message("msg_open", now), null, [new NewDelivery("keep", "dlv_open")], now);
+        await store.SaveAsync(Message("msg_recent", now.AddDays(2)), null, [new NewDelivery("keep", "dlv_recent")], now.AddDays(2));
+        await Task.WhenAll(
+            store.RecordAttemptAsync("dlv_done", attempt, DeliveryStatus.Succeeded, null),
+            store.RecordAttemptAsync("dlv_open", attempt with { StatusCode = 500, ErrorKind = "http_status" }, DeliveryStatus.Retrying, now.AddHours(1)),
+            store.RecordAttemptAsync("dlv_gone", attempt, DeliveryStatus.Succeeded, null),
+            store.RecordAttemptAsync("dlv_recent", attempt with { At = now.AddDays(2) }, DeliveryStatus.Succeeded, null));
+
+        await store.DeleteEndpointAsync("gone");
+        Assert.Null(await store.GetAsync("gone", "dlv_gone"));
+
+        // Finished before the cutoff: purged with its attempts (and its message, which no delivery refers to any
+        // more); unfinished or recent: kept.
+        Assert.Equal(1, await store.PurgeAsync(now.AddDays(1)));
+        Assert.Null(await store.GetAsync("keep", "dlv_done"));
+        Assert.Single((await store.GetAsync("keep", "dlv_open"))!.Attempts);
+        Assert.Single((await store.GetAsync("keep", "dlv_recent"))!.Attempts);
+        if (pg is not null)
+        {
+            await using var count = pg.CreateCommand("""
+                SELECT (SELECT count(*) FROM delivery_attempts), (SELECT string_agg(delivery_id, ',' ORDER BY delivery_id) FROM delivery_attempts),
+                       (SELECT string_agg(id, ',' ORDER BY id) FROM delivery_messages)
+                """);
+            await using var reader = await count.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Assert.Equal(2, reader.GetInt64(0));
+            Assert.Equal("dlv_open,dlv_recent", reader.GetString(1));
+            Assert.Equal("msg_open,msg_recent", reader.GetString(2));
+        }
+
+        if (store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
     private async Task<NpgsqlDataSource> SchemaAsync()
     {
         var cs = await postgres.NewDatabaseAsync();
