@@ -16,7 +16,8 @@ public static class DeliverScenario
 {
     private const string EventType = "subscription.updated";
     private const int InFlightPerEndpoint = 4;
-    private const long WarmupSequence = 1_000_000_000;
+    private const long WarmupSequence = 1_000_000_000_000;
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(90);
 
     public static async Task<Report> RunAsync(BenchmarkOptions options)
     {
@@ -28,12 +29,11 @@ public static class DeliverScenario
         var timeout = TimeSpan.FromSeconds(options.Number("timeout", 300));
         var warmup = TimeSpan.FromSeconds(options.Number("warmup", 10));
         report.Notes.Add($"{events} events × {endpoints} endpoints = {total} deliveries; publishing with {options.Concurrency} concurrent requests; "
-            + $"floor with {endpoints * InFlightPerEndpoint} connections (the platform's in-flight limit per endpoint × endpoints); "
-            + $"the floor runs {floorSeconds} s after a 2 s warm-up; ours is warmed up first by publishing for {warmup.TotalSeconds:F0} s (as ingest is; the JIT's tiering needs seconds "
-            + "under load, and a short warm-up measured partly unoptimized code), not counted.");
+            + $"floor with {endpoints * InFlightPerEndpoint} connections (the platform's in-flight limit per endpoint × endpoints) for {floorSeconds} s; "
+            + $"both warmed up first (not counted): the floor for at least 2 s, ours by publishing for at least {warmup.TotalSeconds:F0} s, each until the JIT settles.");
 
         await using var receiver = await BenchReceiver.StartAsync();
-        await FloorAsync(receiver, endpoints, TimeSpan.FromSeconds(2));
+        var floorWarmup = await Warmup.RunAsync((_, time) => FloorAsync(receiver, endpoints, time), TimeSpan.FromSeconds(2), MaxWarmup);
         receiver.Reset();
         var floor = await FloorAsync(receiver, endpoints, TimeSpan.FromSeconds(floorSeconds));
         report.Add("floor: signed HttpClient POSTs to the receiver", floor, "deliveries/s");
@@ -58,9 +58,13 @@ public static class DeliverScenario
         };
 
         // Warm-up (tiered JIT, pools, activations) with sequence numbers the measured run does not use.
-        var warm = await LoadGenerator.RunAsync(http, seq => Publish(WarmupSequence + seq), options.Concurrency, warmup);
-        await receiver.WaitForAsync((int)warm.Ok * endpoints, timeout);
-        receiver.Reset();
+        var ourWarmup = await Warmup.RunAsync(async (round, time) =>
+        {
+            var warm = await LoadGenerator.RunAsync(http, seq => Publish(WarmupSequence + (round * Warmup.RoundStride) + seq), options.Concurrency, time);
+            await receiver.WaitForAsync((int)warm.Ok * endpoints, timeout);
+            receiver.Reset();
+        }, warmup, MaxWarmup);
+        report.Notes.Add($"Warm-up: the floor {floorWarmup}; ours {ourWarmup}.");
 
         BenchmarkMain.Phase("BetterData publish");
         var publish = await LoadGenerator.RunAsync(http, Publish, options.Concurrency, timeout, maxRequests: events);

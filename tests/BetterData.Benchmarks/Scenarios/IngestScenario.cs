@@ -11,6 +11,8 @@ namespace BetterData.Benchmarks.Scenarios;
 /// </summary>
 public static class IngestScenario
 {
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(90);
+
     public static async Task<Report> RunAsync(BenchmarkOptions options)
     {
         var report = new Report("ingest", options.Mode);
@@ -19,18 +21,22 @@ public static class IngestScenario
         var duration = TimeSpan.FromSeconds(options.Seconds);
         var warmup = TimeSpan.FromSeconds(options.Number("warmup", 10));
         var shops = Enumerable.Range(0, tenants).Select(ShopifyTraffic.Shop).ToArray();
-        report.Notes.Add($"{options.Concurrency} concurrent HTTP/1.1 connections, {options.Seconds} s per run after {warmup.TotalSeconds:F0} s warm-up, "
+        report.Notes.Add($"{options.Concurrency} concurrent HTTP/1.1 connections, {options.Seconds} s per run after a warm-up of at least {warmup.TotalSeconds:F0} s that lasts until the JIT settles, "
             + $"{tenants} tenants (one Shopify shop each), {(pool > 0 ? $"a pool of {pool} products" : "a new product per event")}.");
 
         await using var postgres = options.Postgres ? await PostgresServer.StartAsync() : null;
         LoadResult floor;
+        string floorWarmup;
         {
             // The same connection tuning as ours (no reset on close, auto-prepare), so the floor is not slowed by defaults we avoid.
             await using var floorDb = postgres is null ? null
                 : NpgsqlDataSource.Create(BetterData.Grains.Hosting.ClusterSettings.Tune(await postgres.CreateDatabaseAsync("bench_floor")));
             await using var server = await FloorServer.StartAsync(ShopifyTraffic.Secret, floorDb);
             using var http = LoadGenerator.CreateClient(server.Address, options.Concurrency);
-            await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 9_000_000_000).Update, options.Concurrency, warmup);
+            var floorWarmTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 9_000_000_000);
+            floorWarmup = await Warmup.RunAsync(
+                (round, time) => LoadGenerator.RunAsync(http, seq => floorWarmTraffic.Update((round * Warmup.RoundStride) + seq), options.Concurrency, time),
+                warmup, MaxWarmup);
             BenchmarkMain.Phase("floor full load");
             floor = await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0).Update, options.Concurrency, duration);
             report.Add(postgres is null ? "floor: bare endpoint, HMAC check" : "floor: bare endpoint, HMAC check + one-row INSERT", floor);
@@ -42,8 +48,11 @@ public static class IngestScenario
         {
             // Warm-up: with a pool, over the same products as the measured runs (earlier updated_at, so it never makes
             // their events stale); without one, over products of its own.
-            await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, pool > 0 ? 0 : 8_000_000_000, pool, run: 0).Update,
-                options.Concurrency, warmup);
+            var warmTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, pool > 0 ? 0 : 8_000_000_000, pool, run: 0);
+            var ourWarmup = await Warmup.RunAsync(
+                (round, time) => LoadGenerator.RunAsync(http, seq => warmTraffic.Update((round * Warmup.RoundStride) + seq), options.Concurrency, time),
+                warmup, MaxWarmup);
+            report.Notes.Add($"Warm-up: the floor {floorWarmup}; ours {ourWarmup}.");
             var fullTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0, pool, run: 1);
             BenchmarkMain.Phase("BetterData full load");
             var full = await LoadGenerator.RunAsync(http, fullTraffic.Update, options.Concurrency, duration);
