@@ -53,6 +53,32 @@ public sealed class HandOffTests(PostgresFixture postgres)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task ReadyQueueOverflow_LeavesTheRestToTheStore_EveryDeliverySentOnce(bool durable)
+    {
+        // One slot, held for two seconds by the first delivery, while more deliveries are offered than the ready
+        // queue holds (1,024): those beyond it wait only in the store, and are claimed from there once the queue drains.
+        const int events = 1100;
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(200, delay: TimeSpan.FromSeconds(2));
+        await using var app = new BetterDataApp(durable ? await postgres.NewDatabaseAsync() : null,
+            settings: new Dictionary<string, string?> { ["Delivery:MaxInFlightPerEndpoint"] = "1" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "first" });
+        await receiver.WaitForAsync(1);
+        await Parallel.ForAsync(1, events, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (i, _) => await client.PublishAsync(tenant, "checkout.completed", new { sessionId = $"s{i}" }));
+        Assert.Single(receiver.Requests); // all offered while the slot was held
+
+        // Well before the reminder's one-minute tick: the grain itself goes back to the store.
+        await receiver.WaitForAsync(events, TimeSpan.FromSeconds(20));
+        await Task.Delay(500); // a second send of anything would arrive by now
+        Assert.Equal(events, receiver.Requests.Count);
+        Assert.Equal(events, receiver.Requests.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task HandedOffDelivery_HasNoLease_IsDueAtOnceForAnyoneButTheActivationSendingIt(bool durable)
     {
         // The receiver holds the first reply, so the delivery is in flight while the store is inspected.
