@@ -110,10 +110,8 @@ public sealed class HandOffTests(PostgresFixture postgres)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Store_RepeatedPublish_AddsOnlyMissingDeliveries_AndClaimsSkipExcludedIds(bool durable)
+    public Task Store_RepeatedPublish_AddsOnlyMissingDeliveries_AndClaimsSkipExcludedIds(bool durable) => WithStoreAsync(durable, async (store, _) =>
     {
-        await using var pg = durable ? await SchemaAsync() : null;
-        var store = pg is null ? (IDeliveryStore)new InMemoryDeliveryStore() : new PostgresDeliveryStore(pg);
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var messages = Enumerable.Range(0, 3).Select(i => new OutboundMessage($"msg_{i}", "t", "checkout.completed", now, $"{{\"i\":{i}}}")).ToList();
         var added = await Task.WhenAll(messages.Select((m, i) => store.SaveAsync(m, $"key-{i}", [new NewDelivery("ep", $"dlv_{i}")], now.AddSeconds(i))));
@@ -143,20 +141,14 @@ public sealed class HandOffTests(PostgresFixture postgres)
         Assert.Equal(2, (await store.GetAsync("ep", "dlv_1"))!.Delivery.Attempts);
         Assert.Equal(2, (await store.GetAsync("ep", "dlv_1"))!.Attempts.Count);
         Assert.Empty((await store.GetAsync("ep", "dlv_2"))!.Attempts);
-        if (store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-    }
+    });
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Store_DeletingAnEndpoint_OrPurging_TakesTheAttemptsAlong(bool durable)
+    public Task Store_DeletingAnEndpoint_OrPurging_TakesTheAttemptsAlong(bool durable) => WithStoreAsync(durable, async (store, pg) =>
     {
         // No foreign keys in the delivery tables: the store itself removes attempts with their deliveries.
-        await using var pg = durable ? await SchemaAsync() : null;
-        var store = pg is null ? (IDeliveryStore)new InMemoryDeliveryStore() : new PostgresDeliveryStore(pg);
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var attempt = new DeliveryAttempt(now, "scheduled", 200, 3, null, "ok");
         OutboundMessage Message(string id, DateTimeOffset at) => new(id, "t", "checkout.completed", at, "{}");
@@ -191,10 +183,20 @@ public sealed class HandOffTests(PostgresFixture postgres)
             Assert.Equal("msg_open,msg_recent", reader.GetString(2));
         }
 
-        if (store is IAsyncDisposable disposable)
+    });
+
+    // Each store test against the in-memory store and against PostgreSQL (a fresh database with the schema).
+    private async Task WithStoreAsync(bool durable, Func<IDeliveryStore, NpgsqlDataSource?, Task> test)
+    {
+        await using var pg = durable ? await SchemaAsync() : null;
+        if (pg is null)
         {
-            await disposable.DisposeAsync();
+            await test(new InMemoryDeliveryStore(), null);
+            return;
         }
+
+        await using var store = new PostgresDeliveryStore(pg);
+        await test(store, pg);
     }
 
     private async Task<NpgsqlDataSource> SchemaAsync()
