@@ -119,41 +119,34 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
         return new DeliveryPage(items.Take(query.Limit).ToList(), next);
     }
 
+    // One statement, so the delivery's status and its attempts come from one snapshot (two statements could show an
+    // attempt whose status update they missed).
     public async Task<DeliveryDetail?> GetAsync(string endpointId, string deliveryId)
     {
         await using var command = db.CreateCommand("""
-            SELECT id, message_id, event_type, status, attempts, created_at, next_attempt_at FROM deliveries WHERE id = $1 AND endpoint_id = $2
+            SELECT d.id, d.message_id, d.event_type, d.status, d.attempts, d.created_at, d.next_attempt_at,
+                   a.at, a.trigger, a.status_code, a.duration_ms, a.error_kind, a.response_excerpt
+            FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
+            WHERE d.id = $1 AND d.endpoint_id = $2
+            ORDER BY a.attempt_number
             """);
         command.Parameters.Add(new() { Value = deliveryId });
         command.Parameters.Add(new() { Value = endpointId });
-        DeliverySummary summary;
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            if (!await reader.ReadAsync())
-            {
-                return null;
-            }
-
-            summary = Summary(reader);
-        }
-
-        await using var attempts = db.CreateCommand("""
-            SELECT at, trigger, status_code, duration_ms, error_kind, response_excerpt FROM delivery_attempts
-            WHERE delivery_id = $1 ORDER BY attempt_number
-            """);
-        attempts.Parameters.Add(new() { Value = deliveryId });
+        DeliverySummary? summary = null;
         var list = new List<DeliveryAttempt>();
-        await using (var reader = await attempts.ExecuteReaderAsync())
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
+            summary ??= Summary(reader);
+            if (!reader.IsDBNull(7))
             {
                 list.Add(new DeliveryAttempt(
-                    reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                    reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+                    reader.GetFieldValue<DateTimeOffset>(7), reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetInt32(9),
+                    reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12)));
             }
         }
 
-        return new DeliveryDetail(summary, list);
+        return summary is null ? null : new DeliveryDetail(summary, list);
     }
 
     public async Task<bool> ScheduleManualAsync(string endpointId, string deliveryId, DateTimeOffset now)
