@@ -40,9 +40,9 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<bool>> SaveAsync(OutboundMessage message, string? idempotencyKey, IReadOnlyList<NewDelivery> deliveries, DateTimeOffset dueAt)
     {
-        var write = new PublishWrite(message, idempotencyKey, [.. deliveries.Select(d => new EnqueueWrite(d.EndpointId, d.DeliveryId, message, dueAt))]);
+        var write = new PublishWrite(message, idempotencyKey, deliveries, dueAt);
         await writes.AddAsync(write);
-        return [.. write.Deliveries.Select(d => d.Inserted)];
+        return [.. deliveries.Select(d => write.Added.Contains(d.DeliveryId))];
     }
 
     public Task MarkFannedOutAsync(string messageId) => writes.AddAsync(new FannedOutWrite(messageId));
@@ -233,7 +233,7 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
     private async Task WriteAsync(IReadOnlyList<Write> batch)
     {
         var messages = batch.OfType<PublishWrite>().ToList();
-        var enqueues = messages.SelectMany(w => w.Deliveries).ToList();
+        var enqueues = messages.SelectMany(w => w.Deliveries.Select(d => (Publish: w, Delivery: d))).ToList();
         var attempts = batch.OfType<AttemptWrite>().ToList();
         var fannedOut = batch.OfType<FannedOutWrite>().Select(w => w.MessageId).Distinct(StringComparer.Ordinal).ToList();
         await using var sql = db.CreateBatch();
@@ -257,8 +257,9 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
                 ON CONFLICT (endpoint_id, message_id) DO NOTHING
                 RETURNING id
                 """,
-                Texts(enqueues.Select(w => w.DeliveryId)), Texts(enqueues.Select(w => w.EndpointId)), Texts(enqueues.Select(w => w.Message.Id)),
-                Texts(enqueues.Select(w => w.Message.Type)), Times(enqueues.Select(w => (DateTimeOffset?)w.DueAt))));
+                Texts(enqueues.Select(e => e.Delivery.DeliveryId)), Texts(enqueues.Select(e => e.Delivery.EndpointId)),
+                Texts(enqueues.Select(e => e.Publish.Message.Id)), Texts(enqueues.Select(e => e.Publish.Message.Type)),
+                Times(enqueues.Select(e => (DateTimeOffset?)e.Publish.DueAt))));
         }
 
         foreach (var round in Rounds(attempts))
@@ -294,7 +295,8 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
             return;
         }
 
-        // Only the deliveries INSERT returns rows, so the reader's one result set is its RETURNING.
+        // Only the deliveries INSERT returns rows, so the reader's one result set is its RETURNING. Delivery ids are
+        // unique, so every publish of the batch reads its own from the one set.
         var added = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await sql.ExecuteReaderAsync())
         {
@@ -308,7 +310,7 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
             while (await reader.NextResultAsync());
         }
 
-        enqueues.ForEach(w => w.Inserted = added.Contains(w.DeliveryId));
+        messages.ForEach(w => w.Added = added);
     }
 
     private static IEnumerable<List<AttemptWrite>> Rounds(List<AttemptWrite> attempts)
@@ -336,17 +338,15 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
 
     private abstract record Write;
 
-    private sealed record PublishWrite(OutboundMessage Message, string? IdempotencyKey, IReadOnlyList<EnqueueWrite> Deliveries) : Write;
+    private sealed record PublishWrite(OutboundMessage Message, string? IdempotencyKey, IReadOnlyList<NewDelivery> Deliveries, DateTimeOffset DueAt) : Write
+    {
+        /// <summary>The ids of the deliveries the write added; set by the writer before the caller's task completes.</summary>
+        public IReadOnlySet<string> Added { get; set; } = new HashSet<string>();
+    }
 
     private sealed record FannedOutWrite(string MessageId) : Write;
 
     private sealed record AttemptWrite(string DeliveryId, DeliveryAttempt Attempt, DeliveryStatus Status, DateTimeOffset? NextAttemptAt) : Write;
-
-    private sealed record EnqueueWrite(string EndpointId, string DeliveryId, OutboundMessage Message, DateTimeOffset DueAt)
-    {
-        /// <summary>Set by the writer before the caller's task completes.</summary>
-        public bool Inserted { get; set; }
-    }
 
     private static DeliverySummary Summary(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt16(3), reader.GetInt32(4),

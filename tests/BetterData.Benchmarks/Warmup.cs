@@ -9,7 +9,7 @@ namespace BetterData.Benchmarks;
 /// seconds to tens of seconds; a run measured before it finished measured partly unoptimized code (seen: 12-18 % of
 /// the CPU on the tiering thread, and a third of the samples in tier-0 or instrumented code). So: at least
 /// <c>minimum</c>, then rounds of <see cref="Round"/> until one compiles fewer than <see cref="SettledMethods"/>
-/// methods, at most <c>maximum</c>. The same rule warms the floor and us.
+/// methods, at most <see cref="Maximum"/>. The same rule warms the floor and us.
 /// </summary>
 public static class Warmup
 {
@@ -24,13 +24,15 @@ public static class Warmup
 
     private const int SettledMethods = 25;
 
+    private static readonly TimeSpan Maximum = TimeSpan.FromSeconds(90);
+
     /// <summary><paramref name="load"/> runs the load for the given time, as round number n (0 is the minimum).</summary>
-    public static async Task<string> RunAsync(Func<int, TimeSpan, Task> load, TimeSpan minimum, TimeSpan maximum)
+    public static async Task<string> RunAsync(Func<int, TimeSpan, Task> load, TimeSpan minimum)
     {
         var started = Stopwatch.GetTimestamp();
         await load(0, minimum);
         long compiled = -1;
-        for (var round = 1; Stopwatch.GetElapsedTime(started) < maximum; round++)
+        for (var round = 1; Stopwatch.GetElapsedTime(started) < Maximum; round++)
         {
             var before = JitInfo.GetCompiledMethodCount();
             await load(round, Round);

@@ -11,8 +11,6 @@ namespace BetterData.Benchmarks.Scenarios;
 /// </summary>
 public static class IngestScenario
 {
-    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(90);
-
     public static async Task<Report> RunAsync(BenchmarkOptions options)
     {
         var report = new Report("ingest", options.Mode);
@@ -36,7 +34,7 @@ public static class IngestScenario
             var floorWarmTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 9_000_000_000);
             floorWarmup = await Warmup.RunAsync(
                 (round, time) => LoadGenerator.RunAsync(http, seq => floorWarmTraffic.Update((round * Warmup.RoundStride) + seq), options.Concurrency, time),
-                warmup, MaxWarmup);
+                warmup);
             BenchmarkMain.Phase("floor full load");
             floor = await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0).Update, options.Concurrency, duration);
             report.Add(postgres is null ? "floor: bare endpoint, HMAC check" : "floor: bare endpoint, HMAC check + one-row INSERT", floor);
@@ -51,7 +49,7 @@ public static class IngestScenario
             var warmTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, pool > 0 ? 0 : 8_000_000_000, pool, run: 0);
             var ourWarmup = await Warmup.RunAsync(
                 (round, time) => LoadGenerator.RunAsync(http, seq => warmTraffic.Update((round * Warmup.RoundStride) + seq), options.Concurrency, time),
-                warmup, MaxWarmup);
+                warmup);
             report.Notes.Add($"Warm-up: the floor {floorWarmup}; ours {ourWarmup}.");
             var fullTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 0, pool, run: 1);
             BenchmarkMain.Phase("BetterData full load");
