@@ -8,10 +8,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BetterData.Api.Tests.Demand;
 
-/// <summary>Sales go through Shopify orders over HTTP; the clock is fake and the reminder's tick is called directly.</summary>
+/// <summary>
+/// Sales go through Shopify orders over HTTP; the clock is fake and the reminder's tick is called directly. Orleans'
+/// reminders run on the same fake clock, so the reminder's own period is set beyond the hours these tests advance: a
+/// real tick arriving between a sale and the explicit check would publish first and leave the check nothing to say.
+/// </summary>
 public sealed class DemandSignalTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 5, 0, TimeSpan.Zero);
+    private static readonly Dictionary<string, string?> NoOwnTicks = new() { ["Demand:CheckPeriod"] = "30.00:00:00" };
     private int nextOrder = 9000;
 
     [Fact]
@@ -19,7 +24,7 @@ public sealed class DemandSignalTests
     {
         var time = new FakeTimeProvider(T0);
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var app = new BetterDataApp(time: time);
+        await using var app = new BetterDataApp(time: time, settings: NoOwnTicks);
         var shop = await CommerceClient.CreateAsync(app);
         var endpoint = await shop.Tenant.CreateEndpointAsync(shop.TenantId, receiver.Url,
             EventTypes.DemandSignalStockoutRisk, EventTypes.DemandSignalSpikeDetected);
@@ -84,7 +89,7 @@ public sealed class DemandSignalTests
     public async Task CheckDemand_SmallRiseAndNoRecentSales_NoSpikeAndIdle()
     {
         var time = new FakeTimeProvider(T0);
-        await using var app = new BetterDataApp(time: time);
+        await using var app = new BetterDataApp(time: time, settings: NoOwnTicks);
         var shop = await CommerceClient.CreateAsync(app);
         await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Mug", T0, (11, "MUG", 111)));
         await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 1000, T0));
