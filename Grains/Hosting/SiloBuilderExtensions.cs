@@ -61,8 +61,10 @@ public static class SiloBuilderExtensions
         else
         {
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
-            silo.AddMemoryGrainStorage(StorageNames.Default);
-            silo.AddMemoryGrainStorage(StorageNames.Products);
+            // One in-process store for both names (state is keyed by grain id, which names the grain type).
+            silo.Services.AddSingleton(sp => new InProcessGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>()));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, _) => sp.GetRequiredService<InProcessGrainStorage>());
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Products, (sp, _) => sp.GetRequiredService<InProcessGrainStorage>());
             silo.UseInMemoryReminderService();
         }
 
