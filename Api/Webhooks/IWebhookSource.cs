@@ -15,4 +15,10 @@ public interface IWebhookSource
 }
 
 /// <summary>The raw request as the provider signed it.</summary>
-public sealed record WebhookRequest(byte[] Body, IHeaderDictionary Headers, Uri Url, DateTimeOffset ReceivedAt);
+public sealed record WebhookRequest(byte[] Body, IHeaderDictionary Headers, HttpRequest Http, DateTimeOffset ReceivedAt)
+{
+    /// <summary>The URL the request was sent to, built on first use (only Square signs it, and then only as a fallback).</summary>
+    public Uri Url => url ??= new Uri($"{Http.Scheme}://{Http.Host}{Http.PathBase}{Http.Path}{Http.QueryString}");
+
+    private Uri? url;
+}

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace BetterData.Api.Webhooks;
 
@@ -8,6 +10,12 @@ public static partial class WebhookPipeline
 {
     /// <summary>Providers send small JSON documents; anything larger is refused before it is read.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
+
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    // The acknowledgements' bodies, serialized once: every provider retry and every new event gets one of these.
+    private static readonly FrozenDictionary<string, byte[]> Acknowledgements = new[] { "accepted", "duplicate", "ignored" }
+        .ToFrozenDictionary(r => r, r => JsonSerializer.SerializeToUtf8Bytes(new { received = true, result = r }, JsonSerializerOptions.Web));
 
     public static RouteHandlerBuilder MapWebhookSource<TSource>(this IEndpointRouteBuilder app, string pattern)
         where TSource : IWebhookSource =>
@@ -28,7 +36,9 @@ public static partial class WebhookPipeline
         {
             WebhookMetrics.Verified.Add(1, tag, new("result", outcome.Result));
             LogAcknowledged(logger, source.Name, outcome.Result);
-            return Results.Json(new { received = true, result = outcome.Result });
+            return Acknowledgements.TryGetValue(outcome.Result, out var body)
+                ? Results.Bytes(body, JsonContentType)
+                : Results.Json(new { received = true, result = outcome.Result });
         }
 
         WebhookMetrics.Rejected.Add(1, tag, new("reason", outcome.Result));
@@ -56,8 +66,7 @@ public static partial class WebhookPipeline
             return WebhookOutcome.Rejected(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"The body exceeds {MaxBodyBytes} bytes.");
         }
 
-        var url = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}");
-        return await source.HandleAsync(new WebhookRequest(body, request.Headers, url, time.GetUtcNow()), http.RequestAborted);
+        return await source.HandleAsync(new WebhookRequest(body, request.Headers, request, time.GetUtcNow()), http.RequestAborted);
     }
 
     // Reads at most MaxBodyBytes + 1, whatever Content-Length claimed (chunked bodies have none). With a length, the

@@ -80,11 +80,14 @@ public static partial class BetterDataHostExtensions
 
         builder.Services.AddOptions<AdminKeyOptions>().BindConfiguration("Admin").Configure(o => o.ApiKey ??= generatedAdminKey)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKey), "Admin__ApiKey must be set outside Development.").ValidateOnStart();
-        builder.Services.AddAuthentication(AuthNames.Scheme)
+        // The API key is checked only where a policy asks for it. As the one registered scheme it would otherwise become
+        // the default (ASP.NET Core 7+) and run on every request, webhooks and health probes included.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthNames.Scheme, null);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthNames.AdminPolicy, p => p.RequireRole(AuthNames.AdminRole))
-            .AddPolicy(AuthNames.TenantPolicy, p => p.AddRequirements(new TenantAccessRequirement()));
+            .AddPolicy(AuthNames.AdminPolicy, p => p.AddAuthenticationSchemes(AuthNames.Scheme).RequireRole(AuthNames.AdminRole))
+            .AddPolicy(AuthNames.TenantPolicy, p => p.AddAuthenticationSchemes(AuthNames.Scheme).AddRequirements(new TenantAccessRequirement()));
 
         var health = builder.Services.AddHealthChecks()
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: ["ready"])
