@@ -138,14 +138,14 @@ public static partial class BetterDataHostExtensions
         return app;
     }
 
-    /// <summary>Health (<c>/health/live|ready|startup</c>), Prometheus <c>/metrics</c>, and the dashboard when a silo runs here.</summary>
+    /// <summary>Health (<c>/health/live|ready|startup</c>), Prometheus <c>/metrics</c>, and the dashboard when a silo runs here (unless <c>Orleans:Dashboard</c> is false).</summary>
     public static WebApplication MapBetterDataOperations(this WebApplication app, bool dashboard)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
-        if (dashboard)
+        if (dashboard && app.Services.GetRequiredService<ClusterSettings>().Dashboard)
         {
             var group = app.MapOrleansDashboard("/dashboard");
             if (!app.Environment.IsDevelopment())

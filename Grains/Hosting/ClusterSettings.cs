@@ -14,7 +14,8 @@ public sealed record ClusterSettings(
     int GatewayPort,
     IPAddress AdvertisedAddress,
     string? SiloName,
-    bool ApplySchema)
+    bool ApplySchema,
+    bool Dashboard = true)
 {
     public bool IsDurable => PostgresConnectionString is not null;
 
@@ -31,7 +32,8 @@ public sealed record ClusterSettings(
             orleans.GetValue("GatewayPort", 30000),
             advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised),
             orleans["SiloName"] ?? Environment.GetEnvironmentVariable("POD_NAME"),
-            configuration.GetValue("Database:ApplySchema", true));
+            configuration.GetValue("Database:ApplySchema", true),
+            orleans.GetValue("Dashboard", true));
     }
 
     /// <summary>

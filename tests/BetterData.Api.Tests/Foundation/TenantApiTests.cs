@@ -113,4 +113,14 @@ public sealed class TenantApiTests
         Assert.Equal(HttpStatusCode.OK, (await app.Admin().GetAsync("/dashboard/")).StatusCode);
         Assert.Contains("betterdata_delivery_backlog", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Operations_DashboardTurnedOff_NotServed_SiloStillReady()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Orleans:Dashboard"] = "false" });
+
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Admin().GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await app.Admin().PostAsJsonAsync("/api/tenants", new { name = "No dashboard" })).StatusCode);
+    }
 }
