@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Collections.Frozen;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -13,9 +13,8 @@ public static partial class WebhookPipeline
 
     private const string JsonContentType = "application/json; charset=utf-8";
 
-    // The acknowledgements' bodies, serialized once: every provider retry and every new event gets one of these.
-    private static readonly FrozenDictionary<string, byte[]> Acknowledgements = new[] { "accepted", "duplicate", "ignored" }
-        .ToFrozenDictionary(r => r, r => JsonSerializer.SerializeToUtf8Bytes(new { received = true, result = r }, JsonSerializerOptions.Web));
+    // Acknowledgement bodies by result (accepted, duplicate, ignored), each serialized once.
+    private static readonly ConcurrentDictionary<string, byte[]> Acknowledgements = new(StringComparer.Ordinal);
 
     public static RouteHandlerBuilder MapWebhookSource<TSource>(this IEndpointRouteBuilder app, string pattern)
         where TSource : IWebhookSource =>
@@ -36,9 +35,9 @@ public static partial class WebhookPipeline
         {
             WebhookMetrics.Verified.Add(1, tag, new("result", outcome.Result));
             LogAcknowledged(logger, source.Name, outcome.Result);
-            return Acknowledgements.TryGetValue(outcome.Result, out var body)
-                ? Results.Bytes(body, JsonContentType)
-                : Results.Json(new { received = true, result = outcome.Result });
+            var body = Acknowledgements.GetOrAdd(outcome.Result,
+                result => JsonSerializer.SerializeToUtf8Bytes(new { received = true, result }, JsonSerializerOptions.Web));
+            return Results.Bytes(body, JsonContentType);
         }
 
         WebhookMetrics.Rejected.Add(1, tag, new("reason", outcome.Result));
