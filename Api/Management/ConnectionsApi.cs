@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BetterData.Api.Webhooks;
 using BetterData.Grains.Connections;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,7 +17,7 @@ public static partial class ConnectionsApi
     }
 
     private static async Task<Results<Ok<ConnectionView>, ValidationProblem, Conflict<ProblemDetails>>> PutShopifyAsync(
-        string tenant, ShopifyConnectionRequest request, IGrainFactory grains)
+        string tenant, ShopifyConnectionRequest request, IGrainFactory grains, ConnectionCredentialsCache cache)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.ShopDomain is null || !ShopDomain().IsMatch(request.ShopDomain.Trim()))
@@ -34,12 +35,12 @@ public static partial class ConnectionsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return await ConnectAsync(grains, ConnectionKeys.Of(ConnectionKeys.Shopify, request.ShopDomain!),
+        return await ConnectAsync(grains, cache, ConnectionKeys.Of(ConnectionKeys.Shopify, request.ShopDomain!),
             new ConnectionRequest(tenant, request.WebhookSecret!, null, null, null));
     }
 
     private static async Task<Results<Ok<ConnectionView>, ValidationProblem, Conflict<ProblemDetails>>> PutSquareAsync(
-        string tenant, SquareConnectionRequest request, IGrainFactory grains)
+        string tenant, SquareConnectionRequest request, IGrainFactory grains, ConnectionCredentialsCache cache)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.MerchantId) || request.MerchantId.Length > 64 || request.MerchantId.Contains('/', StringComparison.Ordinal))
@@ -67,14 +68,16 @@ public static partial class ConnectionsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return await ConnectAsync(grains, ConnectionKeys.Of(ConnectionKeys.Square, request.MerchantId!),
+        return await ConnectAsync(grains, cache, ConnectionKeys.Of(ConnectionKeys.Square, request.MerchantId!),
             new ConnectionRequest(tenant, request.SignatureKey!, request.NotificationUrl, request.AccessToken, request.ApiBaseUrl));
     }
 
     private static async Task<Results<Ok<ConnectionView>, ValidationProblem, Conflict<ProblemDetails>>> ConnectAsync(
-        IGrainFactory grains, string key, ConnectionRequest request)
+        IGrainFactory grains, ConnectionCredentialsCache cache, string key, ConnectionRequest request)
     {
-        if (await grains.GetGrain<ICommerceConnectionGrain>(key).ConnectAsync(request) is { } view)
+        var view = await grains.GetGrain<ICommerceConnectionGrain>(key).ConnectAsync(request);
+        cache.Evict(key);
+        if (view is not null)
         {
             return TypedResults.Ok(view);
         }

@@ -11,7 +11,7 @@ namespace BetterData.Api.Webhooks;
 /// <c>POST /webhooks/shopify</c>: tenant from <c>X-Shopify-Shop-Domain</c> through its connection, HMAC over the raw
 /// body, dedupe by <c>X-Shopify-Event-Id</c> (falling back to <c>X-Shopify-Webhook-Id</c>).
 /// </summary>
-public sealed class ShopifyWebhookSource(IGrainFactory grains) : IWebhookSource
+public sealed class ShopifyWebhookSource(IGrainFactory grains, ConnectionCredentialsCache connections) : IWebhookSource
 {
     public string Name => "shopify";
 
@@ -24,15 +24,15 @@ public sealed class ShopifyWebhookSource(IGrainFactory grains) : IWebhookSource
         }
 
         var shop = request.Headers["X-Shopify-Shop-Domain"].ToString();
-        var credentials = string.IsNullOrWhiteSpace(shop)
-            ? null
-            : await grains.Reference<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Shopify, shop)).GetCredentialsAsync();
+        var (credentials, check) = string.IsNullOrWhiteSpace(shop)
+            ? (null, SignatureCheck.Mismatch)
+            : await connections.VerifyAsync(ConnectionKeys.Of(ConnectionKeys.Shopify, shop),
+                c => HmacSignatures.VerifyBase64(signature, "", request.Body, c.Secrets));
         if (credentials is null)
         {
             return WebhookOutcome.Rejected(StatusCodes.Status403Forbidden, "unknown_shop", "No tenant has connected this shop.");
         }
 
-        var check = HmacSignatures.VerifyBase64(signature, "", request.Body, credentials.Secrets);
         if (check != SignatureCheck.Valid)
         {
             return WebhookOutcome.SignatureRejected(check);

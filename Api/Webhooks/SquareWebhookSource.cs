@@ -14,7 +14,7 @@ namespace BetterData.Api.Webhooks;
 /// notification URL + raw body, dedupe by <c>event_id</c>. Inventory counts apply at once; catalog and order events
 /// leave a durable fetch for <see cref="ISquareSyncGrain"/> and are acknowledged before any Square call.
 /// </summary>
-public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration configuration) : IWebhookSource
+public sealed class SquareWebhookSource(IGrainFactory grains, ConnectionCredentialsCache connections, IConfiguration configuration) : IWebhookSource
 {
     public const string SignatureHeader = "x-square-hmacsha256-signature";
 
@@ -37,15 +37,15 @@ public sealed class SquareWebhookSource(IGrainFactory grains, IConfiguration con
 
         var root = doc.RootElement;
         var merchant = Id(root, "merchant_id");
-        var credentials = merchant is null
-            ? null
-            : await grains.Reference<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Square, merchant)).GetCredentialsAsync();
+        var (credentials, check) = merchant is null
+            ? (null, SignatureCheck.Mismatch)
+            : await connections.VerifyAsync(ConnectionKeys.Of(ConnectionKeys.Square, merchant),
+                c => HmacSignatures.VerifyBase64(signature, NotificationUrl(c, request), request.Body, c.Secrets));
         if (credentials is null)
         {
             return WebhookOutcome.Rejected(StatusCodes.Status403Forbidden, "unknown_merchant", "No tenant has connected this merchant.");
         }
 
-        var check = HmacSignatures.VerifyBase64(signature, NotificationUrl(credentials, request), request.Body, credentials.Secrets);
         if (check != SignatureCheck.Valid)
         {
             return WebhookOutcome.SignatureRejected(check);

@@ -1,3 +1,5 @@
+using BetterData.Grains.Catalog;
+
 namespace BetterData.Api.Webhooks;
 
 public static class WebhooksApi
@@ -6,6 +8,8 @@ public static class WebhooksApi
     {
         builder.Services.AddSingleton<StripeEventProcessor>();
         builder.Services.AddSingleton<StripeWebhookSource>();
+        builder.Services.AddSingleton<ConnectionCredentialsCache>();
+        builder.Services.AddOptions<CommerceOptions>().BindConfiguration("Commerce"); // an API node has no silo to bind it
         builder.Services.AddSingleton<ShopifyWebhookSource>();
         builder.Services.AddSingleton<SquareWebhookSource>();
         builder.Services.AddSingleton<BetterDataWebhookSource>();

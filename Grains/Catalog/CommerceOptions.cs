@@ -6,6 +6,12 @@ public sealed class CommerceOptions
     /// <summary>How long a replaced Shopify/Square secret keeps verifying (Shopify takes up to an hour to switch).</summary>
     public TimeSpan SecretRotationGrace { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long an API process reuses a connection's credentials for inbound webhooks before asking its grain again
+    /// (zero: every time). A signature that fails against them is always checked against fresh ones.
+    /// </summary>
+    public TimeSpan CredentialCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>An active session with no activity for this long expires.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Catalog;
+using BetterData.Grains.Connections;
 using BetterData.Grains.Orders;
 using Microsoft.Extensions.Time.Testing;
 
@@ -183,6 +184,46 @@ public sealed class ShopifyWebhookTests
         var (otherId, other) = await app.CreateTenantAsync();
         var steal = await other.PutAsJsonAsync($"/api/tenants/{otherId}/connections/shopify", new { shopDomain = "acme.myshopify.com", webhookSecret = "mine" });
         Assert.Equal(HttpStatusCode.Conflict, steal.StatusCode);
+    }
+
+    [Fact]
+    public async Task CachedCredentials_KeepAReplacedSecretAtMostOneTtlPastItsGrace()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new BetterDataApp(time: time, settings: new Dictionary<string, string?>
+        {
+            ["Commerce:SecretRotationGrace"] = "00:01:00",
+            ["Commerce:CredentialCacheTtl"] = "00:00:10",
+        });
+        var shop = await CommerceClient.CreateAsync(app);
+        (await shop.Tenant.PutAsJsonAsync($"/api/tenants/{shop.TenantId}/connections/shopify",
+            new { shopDomain = "acme.myshopify.com", webhookSecret = "rotated-secret" })).EnsureSuccessStatusCode();
+        var product = CommerceClient.Product(1, "A", T0, (11, "A", 111));
+
+        time.Advance(TimeSpan.FromSeconds(55));
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", product)).StatusCode); // read at 55 s: grace ends at 60 s
+        time.Advance(TimeSpan.FromSeconds(7));
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", product)).StatusCode); // 62 s: still the 55 s read
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(HttpStatusCode.Forbidden, (await shop.ShopifyAsync("products/create", product)).StatusCode); // 66 s: read again
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", product, secret: "rotated-secret")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CachedCredentials_ASecretRotatedElsewhere_VerifiesAtOnce()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new BetterDataApp(time: time);
+        var shop = await CommerceClient.CreateAsync(app);
+        var product = CommerceClient.Product(1, "A", T0, (11, "A", 111));
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", product)).StatusCode); // cached here
+
+        // Another API node connects the new secret: this process's cache is not told.
+        await app.Grains.GetGrain<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Shopify, "acme.myshopify.com"))
+            .ConnectAsync(new ConnectionRequest(shop.TenantId, "rotated-elsewhere", null, null, null));
+
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", product, secret: "rotated-elsewhere")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await shop.ShopifyAsync("products/create", product, secret: "never-connected")).StatusCode);
     }
 
     [Fact]
