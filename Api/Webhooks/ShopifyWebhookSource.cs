@@ -93,7 +93,9 @@ public sealed class ShopifyWebhookSource(IGrainFactory grains, ConnectionCredent
                     return WebhookOutcome.Invalid(error!);
                 }
 
-                result = await inbox.ApplyProductAsync(key, product);
+                // Straight to the product, which records the event id with the change (see ICommerceInboxGrain).
+                result = await grains.Reference<IProductGrain>(CommerceKeys.Of(credentials.TenantId, product.ProductId))
+                    .ApplySnapshotAsync(product, key);
                 break;
         }
 

@@ -13,8 +13,9 @@ namespace BetterData.Grains.Catalog;
 /// A tenant's commerce events in, deduplicated by provider event id. An id is recorded (in the
 /// <see cref="IInboundEventLog"/>, one row per event) only after its grain call returned, so a crash in between makes
 /// the provider's retry apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so
-/// that is safe. Product snapshots skip the log: the product records the id in the same state write as the change
-/// (so it is exact and costs no extra write), and answers a replay with Duplicate. The recent ids are held in memory,
+/// that is safe. Product snapshots do not come here: the API sends them to their product, which records the id in the
+/// same state write as the change (exact, and no extra write or hop) and answers a replay with Duplicate; the product
+/// takes the stock counts parked here for it (<see cref="TakeParkedAsync"/>). The recent ids are held in memory,
 /// loaded from the log when the inbox activates. The grain's own state is only the parked stock (bounded, written
 /// when it changes). Reentrant, so one tenant's events for different products proceed together: an event id already
 /// in flight is a duplicate, every method changes state synchronously before its first await, and concurrent parkers
@@ -60,14 +61,11 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
         }
     }
 
-    public Task<ApplyResult> ApplyProductAsync(string eventId, ProductSnapshot snapshot) =>
-        OnceAsync(eventId, () => ApplySnapshotAsync(snapshot, eventId), targetRecordsId: true);
-
     public async Task ApplyFetchedProductsAsync(IReadOnlyList<ProductSnapshot> products)
     {
         foreach (var product in products)
         {
-            await ApplySnapshotAsync(product, null);
+            await Product(product.ProductId).ApplySnapshotAsync(product, null);
         }
     }
 
@@ -86,25 +84,6 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
 
             return result;
         });
-
-    // The snapshot, then the stock counts that arrived for its inventory items before it did.
-    private async Task<ApplyResult> ApplySnapshotAsync(ProductSnapshot snapshot, string? eventId)
-    {
-        var product = Product(snapshot.ProductId);
-        var result = await product.ApplySnapshotAsync(snapshot, eventId);
-        if (result != ApplyResult.Applied || state.State.Parked.Count == 0)
-        {
-            return result;
-        }
-
-        var byItem = snapshot.Variants.Where(v => v.InventoryItemId is not null).ToDictionary(v => v.InventoryItemId!, v => v.VariantId);
-        foreach (var change in await TakeParkedAsync(byItem.Keys))
-        {
-            await product.SetStockAsync(byItem[change.InventoryItemId], change.LocationId, change.Available, change.UpdatedAt);
-        }
-
-        return result;
-    }
 
     // An unknown item is parked for its product. The product writes its catalog row before the inbox takes its
     // parked counts, so resolving again after parking closes the race: either the product's arrival sees the parked
@@ -148,9 +127,14 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
         await writer.PersistAsync();
     }
 
-    private async Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IEnumerable<string> inventoryItemIds)
+    public async Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IReadOnlyList<string> inventoryItemIds)
     {
         var s = state.State;
+        if (s.Parked.Count == 0)
+        {
+            return [];
+        }
+
         var items = inventoryItemIds.ToHashSet(StringComparer.Ordinal);
         var taken = s.Parked.Where(kv => items.Contains(kv.Value.InventoryItemId)).ToList();
         if (taken.Count == 0)
@@ -200,8 +184,7 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
 
     private IProductGrain Product(string productId) => GrainFactory.Reference<IProductGrain>(CommerceKeys.Of(TenantId, productId));
 
-    // With targetRecordsId the target keeps the id durably in its own state write (products), so only memory here.
-    private async Task<ApplyResult> OnceAsync(string eventId, Func<Task<ApplyResult>> apply, bool targetRecordsId = false)
+    private async Task<ApplyResult> OnceAsync(string eventId, Func<Task<ApplyResult>> apply)
     {
         if (seen.ContainsKey(eventId) || !inFlight.Add(eventId))
         {
@@ -212,11 +195,7 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
         {
             var result = await apply();
             var now = time.GetUtcNow();
-            if (!targetRecordsId)
-            {
-                await log.RecordAsync(TenantId, eventId, now);
-            }
-
+            await log.RecordAsync(TenantId, eventId, now);
             Remember(eventId, now);
             return result;
         }

@@ -83,7 +83,11 @@ public sealed partial class ProductGrain(
         }
 
         await state.WriteStateAsync();
-        await IndexAsync();
+        if (await IndexAsync() is { Length: > 0 } newItems)
+        {
+            await TakeParkedStockAsync(newItems);
+        }
+
         return true;
     }
 
@@ -135,7 +139,18 @@ public sealed partial class ProductGrain(
 
     public async Task<ApplyResult> SetStockAsync(string variantId, string locationId, int available, DateTimeOffset at)
     {
-        var variant = state.State.Variants.Find(v => v.VariantId == variantId);
+        var before = Available();
+        var result = SetStock(state.State.Variants.Find(v => v.VariantId == variantId), locationId, available, at);
+        if (result == ApplyResult.Applied)
+        {
+            await SaveAsync(before);
+        }
+
+        return result;
+    }
+
+    private ApplyResult SetStock(ProductVariantState? variant, string locationId, int available, DateTimeOffset at)
+    {
         if (variant is null)
         {
             return ApplyResult.Unmatched;
@@ -154,7 +169,6 @@ public sealed partial class ProductGrain(
             state.State.StockoutEpisodeOpen = false; // a restock ends the episode: the next risk is news again
         }
 
-        await SaveAsync(before);
         return ApplyResult.Applied;
     }
 
@@ -393,22 +407,48 @@ public sealed partial class ProductGrain(
     private async Task SaveAsync(int availableBefore)
     {
         await state.WriteStateAsync();
-        await IndexAsync();
+        if (await IndexAsync() is { Length: > 0 } newItems)
+        {
+            await TakeParkedStockAsync(newItems);
+        }
+
         if (availableBefore > 0 && Available() == 0 && !state.State.Deleted)
         {
             await AlertOutOfStockAsync();
         }
     }
 
+    // Stock counts that reached the tenant's inbox before this product named their inventory items wait there; the
+    // product takes them once its catalog row names the items. The inbox parks a count only when the catalog does not
+    // resolve its item, and resolves again after parking, so whichever of the two comes second applies the count.
+    private async Task TakeParkedStockAsync(string[] inventoryItems)
+    {
+        var parked = await GrainFactory.Reference<ICommerceInboxGrain>(TenantId).TakeParkedAsync(inventoryItems);
+        var before = Available();
+        var applied = false;
+        foreach (var change in parked)
+        {
+            var variant = state.State.Variants.Find(v => v.InventoryItemId == change.InventoryItemId);
+            applied |= SetStock(variant, change.LocationId, change.Available, change.UpdatedAt) == ApplyResult.Applied;
+        }
+
+        if (applied)
+        {
+            await SaveAsync(before);
+        }
+    }
+
     // This grain is its catalog row's only writer, so an unchanged row needs no write, and the ids its last row named
-    // (as persisted when it activated, then as written since) are the ones a new row may leave stale.
-    private async Task IndexAsync()
+    // (as persisted when it activated, then as written since) are the ones a new row may leave stale. Returns the
+    // inventory items this activation's rows had not named before: all of them on its first write, since a crash
+    // between a state write and a row write can leave the row it found behind the state.
+    private async Task<string[]> IndexAsync()
     {
         var s = state.State;
         CatalogEntry? entry = s.Deleted || !s.Listed ? null : Entry();
         if (indexed is { } held && (entry is null ? held.Entry is null : held.Entry is not null && Same(held.Entry, entry)))
         {
-            return;
+            return [];
         }
 
         var before = indexed?.Items ?? activatedItems;
@@ -422,7 +462,11 @@ public sealed partial class ProductGrain(
             await catalog.UpsertAsync(TenantId, entry, [.. before.Except(now, StringComparer.Ordinal)]);
         }
 
+        var named = indexed?.Entry is null ? [] : indexed.Items;
         indexed = new IndexedRow(entry, now);
+        return entry is null
+            ? []
+            : [.. s.Variants.Select(v => v.InventoryItemId).OfType<string>().Where(item => !named.Contains(item, StringComparer.Ordinal))];
     }
 
     private string[] ItemIds() =>
