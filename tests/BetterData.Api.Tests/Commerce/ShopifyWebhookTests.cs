@@ -84,6 +84,25 @@ public sealed class ShopifyWebhookTests
     }
 
     [Fact]
+    public async Task InventoryLevel_BeforeAVariantIsAddedToALiveProduct_IsAppliedWhenTheUpdateNamesIt()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(8, "Rug", T0, (81, "RUG", 801)));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(801, 1, 2, T0));
+
+        var early = await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(802, 1, 5, T0));
+        var unrelated = await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(999, 1, 7, T0));
+        await shop.ShopifyAsync("products/update", CommerceClient.Product(8, "Rug", T0.AddMinutes(1), (81, "RUG", 801), (82, "RUG-XL", 802)));
+
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unrelated.StatusCode);
+        var product = (await shop.ProductAsync("8"))!.Value;
+        Assert.Equal(7, product.GetProperty("available").GetInt32());
+        Assert.Equal(5, product.GetProperty("variants")[1].GetProperty("stockByLocation").GetProperty("1").GetInt32());
+    }
+
+    [Fact]
     public async Task BadInputs_AreRefusedWithTheRightStatus_AndChangeNothing()
     {
         await using var app = new BetterDataApp();
