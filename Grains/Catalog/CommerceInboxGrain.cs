@@ -85,7 +85,7 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
             return result;
         });
 
-    // An unknown item is parked for its product. The product writes its catalog row before the inbox takes its
+    // An unknown item is parked for its product. The product writes its catalog row before it takes its
     // parked counts, so resolving again after parking closes the race: either the product's arrival sees the parked
     // count, or this sees the product (or both; setting a count is idempotent).
     private async Task<ApplyResult> ApplyStockAsync(InventoryChange change)

@@ -82,12 +82,7 @@ public sealed partial class ProductGrain(
             variant.StockUpdatedAt[locationId] = snapshot.UpdatedAt;
         }
 
-        await state.WriteStateAsync();
-        if (await IndexAsync() is { Length: > 0 } newItems)
-        {
-            await TakeParkedStockAsync(newItems);
-        }
-
+        await WriteAsync();
         return true;
     }
 
@@ -406,27 +401,27 @@ public sealed partial class ProductGrain(
     // next change of this product repairs.
     private async Task SaveAsync(int availableBefore)
     {
-        await state.WriteStateAsync();
-        if (await IndexAsync() is { Length: > 0 } newItems)
-        {
-            await TakeParkedStockAsync(newItems);
-        }
-
+        await WriteAsync();
         if (availableBefore > 0 && Available() == 0 && !state.State.Deleted)
         {
             await AlertOutOfStockAsync();
         }
     }
 
-    // Stock counts that reached the tenant's inbox before this product named their inventory items wait there; the
-    // product takes them once its catalog row names the items. The inbox parks a count only when the catalog does not
-    // resolve its item, and resolves again after parking, so whichever of the two comes second applies the count.
-    private async Task TakeParkedStockAsync(string[] inventoryItems)
+    // The state, its catalog row, and the stock counts that reached the tenant's inbox before this product named their
+    // inventory items: the product takes them once its row names the items. The inbox parks a count only when the
+    // catalog does not resolve its item, and resolves again after parking, so whichever of the two comes second applies
+    // the count. Taken counts change the state and the row's availability, so both are written again.
+    private async Task WriteAsync()
     {
-        var parked = await GrainFactory.Reference<ICommerceInboxGrain>(TenantId).TakeParkedAsync(inventoryItems);
-        var before = Available();
+        await state.WriteStateAsync();
+        if (await IndexAsync() is not { Length: > 0 } newItems)
+        {
+            return;
+        }
+
         var applied = false;
-        foreach (var change in parked)
+        foreach (var change in await GrainFactory.Reference<ICommerceInboxGrain>(TenantId).TakeParkedAsync(newItems))
         {
             var variant = state.State.Variants.Find(v => v.InventoryItemId == change.InventoryItemId);
             applied |= SetStock(variant, change.LocationId, change.Available, change.UpdatedAt) == ApplyResult.Applied;
@@ -434,7 +429,8 @@ public sealed partial class ProductGrain(
 
         if (applied)
         {
-            await SaveAsync(before);
+            await state.WriteStateAsync();
+            await IndexAsync();
         }
     }
 
