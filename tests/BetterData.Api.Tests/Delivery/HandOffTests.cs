@@ -1,7 +1,5 @@
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Delivery;
-using BetterData.Grains.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace BetterData.Api.Tests.Delivery;
@@ -188,7 +186,7 @@ public sealed class HandOffTests(PostgresFixture postgres)
     // Each store test against the in-memory store and against PostgreSQL (a fresh database with the schema).
     private async Task WithStoreAsync(bool durable, Func<IDeliveryStore, NpgsqlDataSource?, Task> test)
     {
-        await using var pg = durable ? await SchemaAsync() : null;
+        await using var pg = durable ? await postgres.NewSchemaDataSourceAsync() : null;
         if (pg is null)
         {
             await test(new InMemoryDeliveryStore(), null);
@@ -197,12 +195,5 @@ public sealed class HandOffTests(PostgresFixture postgres)
 
         await using var store = new PostgresDeliveryStore(pg);
         await test(store, pg);
-    }
-
-    private async Task<NpgsqlDataSource> SchemaAsync()
-    {
-        var cs = await postgres.NewDatabaseAsync();
-        await PostgresSchema.ApplyAsync(cs, NullLogger.Instance);
-        return NpgsqlDataSource.Create(cs);
     }
 }

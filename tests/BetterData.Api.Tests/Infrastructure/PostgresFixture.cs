@@ -1,3 +1,7 @@
+using BetterData.Grains.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
 namespace BetterData.Api.Tests.Infrastructure;
 
 /// <summary>
@@ -22,6 +26,14 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     /// <summary>A connection string to a new, empty database.</summary>
     public Task<string> NewDatabaseAsync() => Server.CreateDatabaseAsync("t_" + Guid.NewGuid().ToString("N")[..16]);
+
+    /// <summary>A data source on a new database holding our schema (<c>deploy/sql</c>), for tests of one store.</summary>
+    public async Task<NpgsqlDataSource> NewSchemaDataSourceAsync()
+    {
+        var cs = await NewDatabaseAsync();
+        await PostgresSchema.ApplyAsync(cs, NullLogger.Instance);
+        return NpgsqlDataSource.Create(cs);
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -2,7 +2,6 @@ using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Hosting;
 using BetterData.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -55,10 +54,8 @@ public sealed class BatchedGrainStorageTests(PostgresFixture postgres)
 
     private async Task<Store> StartAsync()
     {
-        var cs = await postgres.NewDatabaseAsync();
-        await PostgresSchema.ApplyAsync(cs, NullLogger.Instance);
+        var db = await postgres.NewSchemaDataSourceAsync();
         var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        var db = NpgsqlDataSource.Create(cs);
         return new Store(db, new BatchedGrainStorage(db, Serializer(services), TimeProvider.System), services);
     }
 
