@@ -14,40 +14,33 @@ namespace BetterData.Grains.Catalog;
 /// <see cref="IInboundEventLog"/>, one row per event) only after its grain call returned, so a crash in between makes
 /// the provider's retry apply it again; every target is idempotent on its own (updated_at, order id, fetch id), so
 /// that is safe. Product snapshots do not come here: the API sends them to their product, which records the id in the
-/// same state write as the change (exact, and no extra write or hop) and answers a replay with Duplicate; the product
-/// takes the stock counts parked here for it (<see cref="TakeParkedAsync"/>). The recent ids are held in memory,
-/// loaded from the log when the inbox activates. The grain's own state is only the parked stock (bounded, written
-/// when it changes). Reentrant, so one tenant's events for different products proceed together: an event id already
-/// in flight is a duplicate, every method changes state synchronously before its first await, and concurrent parkers
-/// share storage writes.
+/// same state write as the change (exact, and no extra write or hop) and answers a replay with Duplicate. Stock counts
+/// for items no product names yet are parked in the <see cref="ICatalogStore"/>, where the product's row write finds
+/// them. The recent ids are held in memory, loaded from the log when the inbox activates; the grain has no state of
+/// its own. Reentrant, so one tenant's events for different products proceed together: an event id already in flight
+/// is a duplicate, and every method changes memory synchronously before its first await.
 /// </summary>
 [Reentrant]
 public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
 {
-    private const int MaxParked = 1_000;
-    private readonly IPersistentState<CommerceInboxState> state;
     private readonly IInboundEventLog log;
     private readonly ICatalogStore catalog;
     private readonly IOptions<CommerceOptions> options;
     private readonly TimeProvider time;
-    private readonly CoalescingStateWriter writer;
     private readonly Dictionary<string, DateTimeOffset> seen = new(StringComparer.Ordinal);
     private readonly Queue<string> seenOrder = new();
     private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
 
     public CommerceInboxGrain(
-        [PersistentState("commerce-inbox", StorageNames.Default)] IPersistentState<CommerceInboxState> state,
         IInboundEventLog log,
         ICatalogStore catalog,
         IOptions<CommerceOptions> options,
         TimeProvider time)
     {
-        this.state = state;
         this.log = log;
         this.catalog = catalog;
         this.options = options;
         this.time = time;
-        writer = new CoalescingStateWriter(() => state.WriteStateAsync());
     }
 
     private string TenantId => this.GetPrimaryKeyString();
@@ -58,14 +51,6 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
         for (var i = recent.Count - 1; i >= 0; i--)
         {
             Remember(recent[i].EventId, recent[i].At);
-        }
-    }
-
-    public async Task ApplyFetchedProductsAsync(IReadOnlyList<ProductSnapshot> products)
-    {
-        foreach (var product in products)
-        {
-            await Product(product.ProductId).ApplySnapshotAsync(product, null);
         }
     }
 
@@ -85,72 +70,29 @@ public sealed class CommerceInboxGrain : Grain, ICommerceInboxGrain
             return result;
         });
 
-    // An unknown item is parked for its product. The product writes its catalog row before it takes its
-    // parked counts, so resolving again after parking closes the race: either the product's arrival sees the parked
-    // count, or this sees the product (or both; setting a count is idempotent).
+    // An unknown item is parked for its product. The product's row write reads parked counts after the row committed,
+    // so resolving again after parking closes the race: either the product's write sees the parked count, or this sees
+    // the product (or both; setting a count is idempotent). A count applied here is unparked after it landed.
     private async Task<ApplyResult> ApplyStockAsync(InventoryChange change)
     {
-        if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is not { } item)
+        if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is { } item)
         {
-            await ParkAsync(change);
-            if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is not { } late)
-            {
-                return ApplyResult.Applied;
-            }
-
-            await TakeParkedAsync([change.InventoryItemId]);
-            item = late;
+            return await SetStockAsync(item, change);
         }
 
-        return await Product(item.ProductId).SetStockAsync(item.VariantId, change.LocationId, change.Available, change.UpdatedAt);
+        await catalog.ParkAsync(TenantId, change, time.GetUtcNow());
+        if (await catalog.ResolveAsync(TenantId, change.InventoryItemId) is not { } late)
+        {
+            return ApplyResult.Applied;
+        }
+
+        var result = await SetStockAsync(late, change);
+        await catalog.UnparkAsync(TenantId, [change]);
+        return result;
     }
 
-    // Bounded; the newest count per item and location wins.
-    private async Task ParkAsync(InventoryChange change)
-    {
-        var s = state.State;
-        var key = change.InventoryItemId + "|" + change.LocationId;
-        if (s.Parked.TryGetValue(key, out var held) && held.UpdatedAt > change.UpdatedAt)
-        {
-            return;
-        }
-
-        s.ParkedOrder.Remove(key);
-        s.Parked[key] = change;
-        s.ParkedOrder.Add(key);
-        if (s.ParkedOrder.Count > MaxParked)
-        {
-            s.Parked.Remove(s.ParkedOrder[0]);
-            s.ParkedOrder.RemoveAt(0);
-        }
-
-        await writer.PersistAsync();
-    }
-
-    public async Task<IReadOnlyList<InventoryChange>> TakeParkedAsync(IReadOnlyList<string> inventoryItemIds)
-    {
-        var s = state.State;
-        if (s.Parked.Count == 0)
-        {
-            return [];
-        }
-
-        var items = inventoryItemIds.ToHashSet(StringComparer.Ordinal);
-        var taken = s.Parked.Where(kv => items.Contains(kv.Value.InventoryItemId)).ToList();
-        if (taken.Count == 0)
-        {
-            return [];
-        }
-
-        foreach (var (key, _) in taken)
-        {
-            s.Parked.Remove(key);
-            s.ParkedOrder.Remove(key);
-        }
-
-        await writer.PersistAsync();
-        return [.. taken.Select(kv => kv.Value)];
-    }
+    private Task<ApplyResult> SetStockAsync(VariantRef item, InventoryChange change) =>
+        Product(item.ProductId).SetStockAsync(item.VariantId, change.LocationId, change.Available, change.UpdatedAt);
 
     public Task<ApplyResult> PlaceOrderAsync(string eventId, OrderPlaced order) =>
         OnceAsync(eventId, async () =>

@@ -4,13 +4,15 @@ namespace BetterData.Grains.Catalog;
 
 /// <summary>
 /// Embedded mode's catalog: per-tenant dictionaries under a per-tenant lock. It holds each product's previous entry, so
-/// it forgets exactly the ids that entry named. Not durable, like the rest of embedded mode.
+/// it forgets exactly the ids that entry named. An upsert and the read of its parked counts happen under one lock, so a
+/// count parked at the same time is either read or resolvable by its parker. Not durable, like the rest of embedded mode.
 /// </summary>
 public sealed class InMemoryCatalogStore : ICatalogStore
 {
     private readonly ConcurrentDictionary<string, TenantCatalog> tenants = new(StringComparer.Ordinal);
 
-    public Task UpsertAsync(string tenantId, CatalogEntry entry, IReadOnlyCollection<string> staleItemIds)
+    public Task<IReadOnlyList<InventoryChange>> UpsertAsync(
+        string tenantId, CatalogEntry entry, IReadOnlyCollection<string> staleItemIds, IReadOnlyCollection<string> claimItemIds)
     {
         var catalog = Of(tenantId);
         lock (catalog)
@@ -25,9 +27,14 @@ public sealed class InMemoryCatalogStore : ICatalogStore
                     catalog.Items[item] = new VariantRef(entry.ProductId, variant.VariantId);
                 }
             }
-        }
 
-        return Task.CompletedTask;
+            IReadOnlyList<InventoryChange> parked = catalog.Parked.Count == 0
+                ? []
+                : [.. claimItemIds.SelectMany(item => catalog.Parked.TryGetValue(item, out var byLocation)
+                    ? byLocation.Values.Select(p => p.Change)
+                    : [])];
+            return Task.FromResult(parked);
+        }
     }
 
     public Task RemoveAsync(string tenantId, string productId, IReadOnlyCollection<string> itemIds)
@@ -68,12 +75,81 @@ public sealed class InMemoryCatalogStore : ICatalogStore
         }
     }
 
+    public Task ParkAsync(string tenantId, InventoryChange change, DateTimeOffset parkedAt)
+    {
+        var catalog = Of(tenantId);
+        lock (catalog)
+        {
+            if (!catalog.Parked.TryGetValue(change.InventoryItemId, out var byLocation))
+            {
+                catalog.Parked[change.InventoryItemId] = byLocation = new(StringComparer.Ordinal);
+            }
+
+            if (!byLocation.TryGetValue(change.LocationId, out var held) || held.Change.UpdatedAt <= change.UpdatedAt)
+            {
+                byLocation[change.LocationId] = (change, parkedAt);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task UnparkAsync(string tenantId, IReadOnlyCollection<InventoryChange> applied)
+    {
+        var catalog = Of(tenantId);
+        lock (catalog)
+        {
+            foreach (var change in applied)
+            {
+                if (catalog.Parked.TryGetValue(change.InventoryItemId, out var byLocation)
+                    && byLocation.TryGetValue(change.LocationId, out var held) && held.Change.UpdatedAt <= change.UpdatedAt)
+                {
+                    byLocation.Remove(change.LocationId);
+                    if (byLocation.Count == 0)
+                    {
+                        catalog.Parked.Remove(change.InventoryItemId);
+                    }
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<int> PurgeParkedAsync(DateTimeOffset cutoff)
+    {
+        var removed = 0;
+        foreach (var catalog in tenants.Values)
+        {
+            lock (catalog)
+            {
+                foreach (var (item, byLocation) in catalog.Parked.ToList())
+                {
+                    foreach (var (location, _) in byLocation.Where(p => p.Value.ParkedAt < cutoff).ToList())
+                    {
+                        byLocation.Remove(location);
+                        removed++;
+                    }
+
+                    if (byLocation.Count == 0)
+                    {
+                        catalog.Parked.Remove(item);
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
     private TenantCatalog Of(string tenantId) => tenants.GetOrAdd(tenantId, _ => new TenantCatalog());
 
     private sealed class TenantCatalog
     {
         public Dictionary<string, CatalogEntry> Products { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, VariantRef> Items { get; } = new(StringComparer.Ordinal);
+        // Parked counts by inventory item, then location: a product claims by item, so a claim never scans the rest.
+        public Dictionary<string, Dictionary<string, (InventoryChange Change, DateTimeOffset ParkedAt)>> Parked { get; } = new(StringComparer.Ordinal);
 
         // Only the product's own ids still pointing at it: a scan of every item would make building a catalog quadratic.
         public void Forget(string productId)

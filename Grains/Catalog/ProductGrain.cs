@@ -409,19 +409,20 @@ public sealed partial class ProductGrain(
     }
 
     // The state, its catalog row, and the stock counts that reached the tenant's inbox before this product named their
-    // inventory items: the product takes them once its row names the items. The inbox parks a count only when the
-    // catalog does not resolve its item, and resolves again after parking, so whichever of the two comes second applies
-    // the count. Taken counts change the state and the row's availability, so both are written again.
+    // inventory items: the row write returns them once the row names the items (the inbox parks a count only when the
+    // catalog does not resolve its item, and resolves again after parking, so whichever comes second applies it).
+    // Applied counts change the state and the row's availability, so both are written again before the counts are
+    // unparked: a crash in between leaves them parked, and applying them again is a no-op (updated_at).
     private async Task WriteAsync()
     {
         await state.WriteStateAsync();
-        if (await IndexAsync() is not { Length: > 0 } newItems)
+        if (await IndexAsync() is not { Count: > 0 } parked)
         {
             return;
         }
 
         var applied = false;
-        foreach (var change in await GrainFactory.Reference<ICommerceInboxGrain>(TenantId).TakeParkedAsync(newItems))
+        foreach (var change in parked)
         {
             var variant = state.State.Variants.Find(v => v.InventoryItemId == change.InventoryItemId);
             applied |= SetStock(variant, change.LocationId, change.Available, change.UpdatedAt) == ApplyResult.Applied;
@@ -432,13 +433,15 @@ public sealed partial class ProductGrain(
             await state.WriteStateAsync();
             await IndexAsync();
         }
+
+        await catalog.UnparkAsync(TenantId, parked);
     }
 
     // This grain is its catalog row's only writer, so an unchanged row needs no write, and the ids its last row named
-    // (as persisted when it activated, then as written since) are the ones a new row may leave stale. Returns the
-    // inventory items this activation's rows had not named before: all of them on its first write, since a crash
-    // between a state write and a row write can leave the row it found behind the state.
-    private async Task<string[]> IndexAsync()
+    // (as persisted when it activated, then as written since) are the ones a new row may leave stale. The row claims
+    // the inventory items this activation's rows had not named before (all of them on its first write, since a crash
+    // between a state write and a row write can leave the row it found behind the state); returns their parked counts.
+    private async Task<IReadOnlyList<InventoryChange>> IndexAsync()
     {
         var s = state.State;
         CatalogEntry? entry = s.Deleted || !s.Listed ? null : Entry();
@@ -449,20 +452,20 @@ public sealed partial class ProductGrain(
 
         var before = indexed?.Items ?? activatedItems;
         var now = entry is null ? [] : ItemIds();
+        var named = indexed?.Entry is null ? [] : indexed.Items;
+        IReadOnlyList<InventoryChange> parked = [];
         if (entry is null)
         {
             await catalog.RemoveAsync(TenantId, ProductId, before);
         }
         else
         {
-            await catalog.UpsertAsync(TenantId, entry, [.. before.Except(now, StringComparer.Ordinal)]);
+            string[] claims = [.. s.Variants.Select(v => v.InventoryItemId).OfType<string>().Where(item => !named.Contains(item, StringComparer.Ordinal))];
+            parked = await catalog.UpsertAsync(TenantId, entry, [.. before.Except(now, StringComparer.Ordinal)], claims);
         }
 
-        var named = indexed?.Entry is null ? [] : indexed.Items;
         indexed = new IndexedRow(entry, now);
-        return entry is null
-            ? []
-            : [.. s.Variants.Select(v => v.InventoryItemId).OfType<string>().Where(item => !named.Contains(item, StringComparer.Ordinal))];
+        return parked;
     }
 
     private string[] ItemIds() =>

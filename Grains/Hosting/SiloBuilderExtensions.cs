@@ -73,7 +73,7 @@ public static class SiloBuilderExtensions
         // reference tracking in the rows, and far cheaper than the Newtonsoft default. See README.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         // Its metrics reader collects Orleans' counters every second (fixed in the package) and walks the activations each
-        // time: 3-7 % of a silo's CPU with 100k+ activations. Orleans:Dashboard=false leaves it out on such silos.
+        // time: 3-9 % of a silo's CPU with 100k+ activations. Orleans:Dashboard=false leaves it out on such silos.
         if (settings.Dashboard)
         {
             silo.AddDashboard();

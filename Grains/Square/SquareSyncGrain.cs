@@ -46,7 +46,11 @@ public sealed partial class SquareSyncGrain(
             return;
         }
 
-        await GrainFactory.GetGrain<ICommerceInboxGrain>(TenantId).ApplyFetchedProductsAsync(products);
+        // Straight to each product (no event id: a fetched listing is applied by its updated_at, as webhooks are).
+        foreach (var product in products)
+        {
+            await Product(product.ProductId).ApplySnapshotAsync(product, null);
+        }
 
         foreach (var id in deletedProductIds)
         {
@@ -118,7 +122,7 @@ public sealed partial class SquareSyncGrain(
         await state.WriteStateAsync();
     }
 
-    private IProductGrain Product(string productId) => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, productId));
+    private IProductGrain Product(string productId) => GrainFactory.Reference<IProductGrain>(CommerceKeys.Of(TenantId, productId));
 
     private async Task StartPendingAsync()
     {

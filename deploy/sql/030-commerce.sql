@@ -1,6 +1,6 @@
 -- Commerce rows that would otherwise be one growing grain state per tenant: the searchable catalog, the map from
--- inventory item / variation ids to products, and the provider event ids already processed (dedupe). Each change
--- writes its own rows, whatever the size of the catalog. Idempotent.
+-- inventory item / variation ids to products, stock counts that arrived before their product, and the provider event
+-- ids already processed (dedupe). Each change writes its own rows, whatever the size of the catalog. Idempotent.
 
 CREATE TABLE IF NOT EXISTS catalog_products (
     tenant_id  text  NOT NULL,
@@ -24,6 +24,20 @@ CREATE TABLE IF NOT EXISTS catalog_items (
 );
 
 CREATE INDEX IF NOT EXISTS catalog_items_by_product ON catalog_items (tenant_id, product_id);
+
+-- A stock count for an item no product names yet; the product reads these when its row first names the item, and
+-- deletes them once applied. Retention forgets counts whose product never came.
+CREATE TABLE IF NOT EXISTS parked_stock (
+    tenant_id   text        NOT NULL,
+    item_id     text        NOT NULL,
+    location_id text        NOT NULL,
+    available   integer     NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    parked_at   timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, item_id, location_id)
+);
+
+CREATE INDEX IF NOT EXISTS parked_stock_by_age ON parked_stock (parked_at);
 
 CREATE TABLE IF NOT EXISTS inbound_events (
     tenant_id text        NOT NULL,

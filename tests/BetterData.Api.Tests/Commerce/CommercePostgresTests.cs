@@ -104,4 +104,33 @@ public sealed class CommercePostgresTests(PostgresFixture postgres)
         await shop2.ShopifyAsync("inventory_levels/update", CommerceClient.Level(112, 1, 7, T0.AddMinutes(2)));
         Assert.Equal(7, (await shop2.ProductAsync("1"))!.Value.GetProperty("available").GetInt32());
     }
+
+    [Fact]
+    public async Task InventoryLevel_BeforeItsProduct_SurvivesARestart_AndIsUnparkedOnceApplied()
+    {
+        var cs = await postgres.NewDatabaseAsync();
+        string tenant;
+        await using (var first = new BetterDataApp(postgres: cs))
+        {
+            var shop = await CommerceClient.CreateAsync(first);
+            tenant = shop.TenantId;
+            await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(801, 1, 6, T0));
+            await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(801, 2, 4, T0));
+        }
+
+        Assert.Equal(2, await ParkedRowsAsync(cs));
+        await using var second = new BetterDataApp(postgres: cs);
+        var shop2 = new CommerceClient(second, second.Admin(), tenant);
+        await shop2.ShopifyAsync("products/create", CommerceClient.Product(8, "Rug", T0, (81, "RUG", 801)));
+
+        Assert.Equal(10, (await shop2.ProductAsync("8"))!.Value.GetProperty("available").GetInt32());
+        Assert.Equal(0, await ParkedRowsAsync(cs));
+    }
+
+    private static async Task<long> ParkedRowsAsync(string cs)
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(cs);
+        await using var count = db.CreateCommand("SELECT count(*) FROM parked_stock");
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
 }
