@@ -1,6 +1,7 @@
 using BetterData.Api.Management;
 using BetterData.Grains.Billing;
 using BetterData.Grains.Events;
+using BetterData.Grains.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BetterData.Api.Delivery;
@@ -43,13 +44,13 @@ public static class EventsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var capabilities = await grains.GetGrain<ITenantCapabilitiesGrain>(tenant).GetCapabilitiesAsync();
+        var capabilities = await grains.Reference<ITenantCapabilitiesGrain>(tenant).GetCapabilitiesAsync();
         if (!capabilities.OutboundWebhooks)
         {
             return PlanLimit.Problem(Capabilities.OutboundWebhooks, $"The {capabilities.Plan} plan does not include outbound webhooks.");
         }
 
-        var result = await grains.GetGrain<ITenantEventsGrain>(tenant)
+        var result = await grains.Reference<ITenantEventsGrain>(tenant)
             .PublishAsync(new PublishRequest(request.Type!, request.Data!.Value.GetRawText(), idempotencyKey));
         return TypedResults.Accepted((string?)null, new PublishedEvent(result.MessageId, result.Duplicate, result.Deliveries));
     }

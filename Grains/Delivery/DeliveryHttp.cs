@@ -5,11 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace BetterData.Grains.Delivery;
 
-/// <summary>The typed client's primary handler: no redirects (3xx is a failure, as Svix does), SSRF check at connect time.</summary>
+/// <summary>
+/// The typed client's primary handler: no redirects (3xx is a failure, as Svix does), SSRF check at connect time. The
+/// factory's per-request log lines are removed: every attempt is already a row in the delivery log, and at one
+/// request per delivery they cost CPU on the hottest path (OpenTelemetry's HTTP client metrics and traces stay).
+/// </summary>
 internal static class DeliveryHttp
 {
     public static IHttpClientBuilder AddDeliveryHttpClient(this IServiceCollection services) =>
         services.AddHttpClient<WebhookSender>(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var allowed = SsrfGuard.ParseNetworks(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowedNetworks);

@@ -59,6 +59,10 @@ public sealed partial class EndpointDeliveryGrain(
     // same (just stored) delivery does not send it twice: the gap is one grain call, far less than 16 claims.
     private const int ClaimedMemory = 16 * (MaxPrefetch + 16);
 
+    private IEndpointDeliveryGrain? selfReference;
+
+    // The endpoint's URL parsed once per URL rather than per attempt.
+    private (string Url, Uri Uri)? target;
     private readonly HashSet<string> inFlight = new(StringComparer.Ordinal);
     private readonly HashSet<string> recording = new(StringComparer.Ordinal);
     private readonly Queue<string> claimedOrder = new();
@@ -82,6 +86,9 @@ public sealed partial class EndpointDeliveryGrain(
     private int sentInWindow;
 
     private string Id => this.GetPrimaryKeyString();
+
+    // A reference to this grain for results that come back off its scheduler (resolved once: it costs reflection).
+    private IEndpointDeliveryGrain Self => selfReference ??= this.AsReference<IEndpointDeliveryGrain>();
 
     private bool Active => state.State is { Spec.Enabled: true, Deleted: false, DisabledReason: null };
 
@@ -454,9 +461,14 @@ public sealed partial class EndpointDeliveryGrain(
     {
         var spec = state.State.Spec!;
         var now = time.GetUtcNow();
+        if (target?.Url != spec.Url)
+        {
+            target = (spec.Url, new Uri(spec.Url));
+        }
+
         var request = new SendRequest(
             Id,
-            new Uri(spec.Url),
+            target.Value.Uri,
             spec.Headers,
             state.State.Secrets.Where(s => s.ExpiresAt is null || s.ExpiresAt > now).Select(s => StandardWebhookSignature.SecretBytes(s.Secret)).ToList(),
             delivery.MessageId,
@@ -469,7 +481,7 @@ public sealed partial class EndpointDeliveryGrain(
             startedWhileClaiming.Add(delivery.DeliveryId);
         }
 
-        var self = this.AsReference<IEndpointDeliveryGrain>();
+        var self = Self; // captured: the lambda below runs off the grain's scheduler
         var attemptNumber = delivery.Attempts + 1;
 
         // Off the grain's scheduler: the HTTP call must not hold a turn. The result comes back as a grain call; if

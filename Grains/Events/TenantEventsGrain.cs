@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BetterData.Grains.Delivery;
+using BetterData.Grains.Hosting;
 using Orleans.Concurrency;
 
 namespace BetterData.Grains.Events;
@@ -86,10 +87,10 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
         // The message and its deliveries in one write (time-ordered delivery ids keep the log's keyset paging
         // stable), then each endpoint takes its delivery: sent at once when it has a free slot. Each answers once its
         // wake-up is durable, so a crash after the answer still delivers.
-        var endpoints = await GrainFactory.GetGrain<IEndpointRegistryGrain>(tenant).MatchAsync(message.Type);
+        var endpoints = await GrainFactory.Reference<IEndpointRegistryGrain>(tenant).MatchAsync(message.Type);
         var deliveries = endpoints.Select(e => new NewDelivery(e, "dlv_" + Guid.CreateVersion7(now).ToString("N"))).ToList();
         var added = await store.SaveAsync(message, request.IdempotencyKey, deliveries, now);
-        await Task.WhenAll(deliveries.Select((d, i) => GrainFactory.GetGrain<IEndpointDeliveryGrain>(d.EndpointId).OfferAsync(d.DeliveryId, message, added[i])));
+        await Task.WhenAll(deliveries.Select((d, i) => GrainFactory.Reference<IEndpointDeliveryGrain>(d.EndpointId).OfferAsync(d.DeliveryId, message, added[i])));
         if (request.IdempotencyKey is not null)
         {
             // Only a publish with a key can be repeated (and find this message), so only then is the mark read.

@@ -13,7 +13,9 @@ public sealed class OutboundDeliveryTests
     public async Task Deliver_FailsThreeTimesThenSucceeds_FollowsScheduleSignsAndLogsEachAttempt()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var receiver = (await WebhookReceiver.StartAsync()).Then(500, times: 3);
+        // The first reply's body is longer than an excerpt (and multi-byte): the log keeps its first 4 KiB only.
+        var longBody = string.Concat(Enumerable.Repeat("é", 3_000));
+        await using var receiver = (await WebhookReceiver.StartAsync()).Then(500, body: longBody).Then(500, times: 2);
         await using var app = new BetterDataApp(time: time);
         var (tenant, client) = await app.CreateTenantAsync();
         var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
@@ -42,7 +44,8 @@ public sealed class OutboundDeliveryTests
         Assert.Equal(DeliveryStatus.Succeeded, detail.Delivery.Status);
         Assert.Equal([500, 500, 500, 200], detail.Attempts.Select(a => a.StatusCode ?? 0));
         Assert.All(detail.Attempts, a => Assert.Equal("scheduled", a.Trigger));
-        Assert.Equal("reply 500", detail.Attempts[0].ResponseExcerpt);
+        Assert.Equal(longBody[..(WebhookSender.ExcerptBytes / 2)], detail.Attempts[0].ResponseExcerpt);
+        Assert.Equal("reply 500", detail.Attempts[1].ResponseExcerpt);
         Assert.Equal("http_status", detail.Attempts[0].ErrorKind);
         Assert.Null(detail.Attempts[3].ErrorKind);
 

@@ -41,11 +41,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    public WebhookReceiver Then(int status, int times = 1, string? retryAfter = null, TimeSpan? delay = null)
+    public WebhookReceiver Then(int status, int times = 1, string? retryAfter = null, TimeSpan? delay = null, string? body = null)
     {
         for (var i = 0; i < times; i++)
         {
-            script.Enqueue(new Reply(status, retryAfter, delay));
+            script.Enqueue(new Reply(status, retryAfter, delay, body));
         }
 
         return this;
@@ -92,7 +92,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             context.Response.Headers.RetryAfter = reply.RetryAfter;
         }
 
-        return Results.Text($"reply {reply.Status}", statusCode: reply.Status);
+        return Results.Text(reply.Body ?? $"reply {reply.Status}", statusCode: reply.Status);
     }
 
     // Standard Webhooks: base64(HMAC-SHA256(key = base64-decoded secret after "whsec_", "{id}.{timestamp}.{body}")), one
@@ -123,7 +123,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 
-    private sealed record Reply(int Status, string? RetryAfter, TimeSpan? Delay);
+    private sealed record Reply(int Status, string? RetryAfter, TimeSpan? Delay, string? Body = null);
 }
 
 public sealed record Received(
