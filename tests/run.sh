@@ -22,6 +22,10 @@ log=$(mktemp)
 status=0
 dotnet test BetterData.Grains.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
+# The failed tests again near the end, with their messages, so a long log's tail names them.
+awk '/^  Failed [^ ]/ { n = 30 }
+     n > 0 && /^  (Passed|Skipped) / { n = 0 }
+     n > 0 { print; n-- }' "$log"
 # One closing line with the totals of every test assembly.
 awk '/^Total tests:/ { block = 1 }
      block && /^ +Passed: /  { p += $2 }
