@@ -17,8 +17,9 @@ public sealed class HandOffTests(PostgresFixture postgres)
     [InlineData(true)]
     public async Task Enqueue_FreeSlotSendsAtOnce_NoFreeSlotWaits_EachSentOnceAndRecordedOnce(bool durable)
     {
-        // One slot: the first delivery takes it (the receiver holds its reply for a second), the next two wait.
-        await using var receiver = (await WebhookReceiver.StartAsync()).Then(200, delay: TimeSpan.FromSeconds(1));
+        // One slot: the first delivery takes it (the receiver holds its reply until released), the next two wait.
+        var firstReply = new TaskCompletionSource();
+        await using var receiver = (await WebhookReceiver.StartAsync()).ThenHeld(firstReply.Task);
         await using var app = new BetterDataApp(durable ? await postgres.NewDatabaseAsync() : null,
             settings: new Dictionary<string, string?> { ["Delivery:MaxInFlightPerEndpoint"] = "1" });
         var (tenant, client) = await app.CreateTenantAsync();
@@ -30,6 +31,7 @@ public sealed class HandOffTests(PostgresFixture postgres)
         await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s2" });
         await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s3" });
         Assert.Single(receiver.Requests); // the slot is taken until the first reply
+        firstReply.SetResult();
 
         await receiver.WaitForAsync(3);
         var page = await client.DeliveriesAsync(tenant, endpoint.Endpoint.Id);
@@ -53,10 +55,11 @@ public sealed class HandOffTests(PostgresFixture postgres)
     [InlineData(true)]
     public async Task ReadyQueueOverflow_LeavesTheRestToTheStore_EveryDeliverySentOnce(bool durable)
     {
-        // One slot, held for two seconds by the first delivery, while more deliveries are offered than the ready
-        // queue holds (1,024): those beyond it wait only in the store, and are claimed from there once the queue drains.
+        // One slot, held by the first delivery, while more deliveries are offered than the ready queue holds (1,024):
+        // those beyond it wait only in the store, and are claimed from there once the queue drains.
         const int events = 1100;
-        await using var receiver = (await WebhookReceiver.StartAsync()).Then(200, delay: TimeSpan.FromSeconds(2));
+        var firstReply = new TaskCompletionSource();
+        await using var receiver = (await WebhookReceiver.StartAsync()).ThenHeld(firstReply.Task);
         await using var app = new BetterDataApp(durable ? await postgres.NewDatabaseAsync() : null,
             settings: new Dictionary<string, string?> { ["Delivery:MaxInFlightPerEndpoint"] = "1" });
         var (tenant, client) = await app.CreateTenantAsync();
@@ -66,6 +69,7 @@ public sealed class HandOffTests(PostgresFixture postgres)
         await Parallel.ForAsync(1, events, new ParallelOptions { MaxDegreeOfParallelism = 16 },
             async (i, _) => await client.PublishAsync(tenant, "checkout.completed", new { sessionId = $"s{i}" }));
         Assert.Single(receiver.Requests); // all offered while the slot was held
+        firstReply.SetResult();
 
         // Well before the reminder's one-minute tick: the grain itself goes back to the store.
         await receiver.WaitForAsync(events, TimeSpan.FromSeconds(20));
@@ -80,7 +84,8 @@ public sealed class HandOffTests(PostgresFixture postgres)
     public async Task HandedOffDelivery_HasNoLease_IsDueAtOnceForAnyoneButTheActivationSendingIt(bool durable)
     {
         // The receiver holds the first reply, so the delivery is in flight while the store is inspected.
-        await using var receiver = (await WebhookReceiver.StartAsync()).Then(200, delay: TimeSpan.FromSeconds(3));
+        var firstReply = new TaskCompletionSource();
+        await using var receiver = (await WebhookReceiver.StartAsync()).ThenHeld(firstReply.Task);
         await using var app = new BetterDataApp(durable ? await postgres.NewDatabaseAsync() : null);
         var (tenant, client) = await app.CreateTenantAsync();
         var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
@@ -99,6 +104,7 @@ public sealed class HandOffTests(PostgresFixture postgres)
         Assert.Equal(0, claimed.Attempts);
 
         // The send in flight still records its attempt, which replaces the lease just taken.
+        firstReply.SetResult();
         var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, id, 1);
         Assert.Equal(DeliveryStatus.Succeeded, detail.Delivery.Status);
         Assert.Null(detail.Delivery.NextAttemptAt);

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace BetterData.Api.Tests.Delivery;
 
 /// <summary>
-/// A real local HTTP receiver on Kestrel. It answers from a script (status, Retry-After, delay), then 200, and checks
+/// A real local HTTP receiver on Kestrel. It answers from a script (status, Retry-After, delay, or held until the test
+/// releases it), then 200, and checks
 /// every request's signatures with its own Standard Webhooks and t=,v1= verifiers, written here from the specs and not
 /// sharing code with the platform's signer.
 /// </summary>
@@ -51,6 +52,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// The next reply waits until <paramref name="release"/> completes (at most a minute, so a failed test cannot hang
+    /// the receiver's shutdown): a send that stays in flight for exactly as long as the test needs, however slow the
+    /// machine is.
+    /// </summary>
+    public WebhookReceiver ThenHeld(Task release, int status = 200)
+    {
+        script.Enqueue(new Reply(status, null, null, Release: release));
+        return this;
+    }
+
     public async Task<Received> WaitForAsync(int count, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
@@ -85,6 +97,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         if (reply.Delay is { } delay)
         {
             await Task.Delay(delay);
+        }
+
+        if (reply.Release is { } release)
+        {
+            await Task.WhenAny(release, Task.Delay(TimeSpan.FromMinutes(1)));
         }
 
         if (reply.RetryAfter is not null)
@@ -123,7 +140,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 
-    private sealed record Reply(int Status, string? RetryAfter, TimeSpan? Delay, string? Body = null);
+    private sealed record Reply(int Status, string? RetryAfter, TimeSpan? Delay, string? Body = null, Task? Release = null);
 }
 
 public sealed record Received(
