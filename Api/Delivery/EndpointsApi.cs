@@ -1,3 +1,4 @@
+using System.Net;
 using BetterData.Api.Management;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Events;
@@ -26,7 +27,7 @@ public static class EndpointsApi
     private static async Task<Results<Created<CreatedEndpoint>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         string tenant, EndpointRequest request, IGrainFactory grains, IConfiguration configuration)
     {
-        var errors = Validate(request, RequireHttps(configuration), creating: true);
+        var errors = Validate(request, UrlRules.From(configuration), creating: true);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -55,7 +56,7 @@ public static class EndpointsApi
     private static async Task<Results<Ok<EndpointInfo>, NotFound, ValidationProblem>> UpdateAsync(
         string tenant, string endpointId, EndpointRequest request, IGrainFactory grains, IConfiguration configuration)
     {
-        var errors = Validate(request, RequireHttps(configuration), creating: false);
+        var errors = Validate(request, UrlRules.From(configuration), creating: false);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -81,7 +82,7 @@ public static class EndpointsApi
         return TypedResults.Ok(new RotatedSecret(secret));
     }
 
-    internal static Dictionary<string, string[]> Validate(EndpointRequest request, bool requireHttps, bool creating)
+    internal static Dictionary<string, string[]> Validate(EndpointRequest request, UrlRules rules, bool creating)
     {
         var errors = new Dictionary<string, string[]>();
         if (creating || request.Url is not null)
@@ -90,13 +91,17 @@ public static class EndpointsApi
             {
                 errors["url"] = ["An absolute http(s) URL is required."];
             }
-            else if (requireHttps && url.Scheme != Uri.UriSchemeHttps)
+            else if (rules.RequireHttps && url.Scheme != Uri.UriSchemeHttps)
             {
                 errors["url"] = ["The URL must use https."];
             }
             else if (!string.IsNullOrEmpty(url.UserInfo))
             {
                 errors["url"] = ["Credentials in the URL are not allowed; use a custom header."];
+            }
+            else if (!rules.Reachable(url))
+            {
+                errors["url"] = [$"'{url.Host}' is not a public address, and delivery only connects to one (allow its network with Delivery__AllowedNetworks)."];
             }
         }
 
@@ -123,9 +128,32 @@ public static class EndpointsApi
         return errors;
     }
 
-    // Read directly, not through DeliveryOptions: in co-hosted mode the silo already binds those options, and binding
-    // them twice would append the retry schedule to itself.
-    internal static bool RequireHttps(IConfiguration configuration) => configuration.GetValue("Delivery:RequireHttps", true);
+    /// <summary>
+    /// What delivery will accept of a URL, checked at registration so a URL it would always refuse is a 400 now rather
+    /// than an <c>ssrf_refused</c> attempt later. Only what the URL itself shows is checked here: an IP literal, or
+    /// <c>localhost</c> (RFC 6761: always loopback). A name is resolved at connect time, where every address is checked
+    /// again (<see cref="SsrfGuard"/>), so a name that resolves to an internal address is still refused there.
+    /// </summary>
+    internal sealed record UrlRules(bool RequireHttps, IReadOnlyList<IPNetwork> AllowedNetworks)
+    {
+        private static readonly IPAddress[] LocalhostAddresses = [IPAddress.Loopback, IPAddress.IPv6Loopback];
+
+        // Read directly, not through DeliveryOptions: in co-hosted mode the silo already binds those options, and
+        // binding them twice would append the retry schedule to itself. An API-only node reads the same settings
+        // (one ConfigMap), so it accepts what the silos will deliver to.
+        public static UrlRules From(IConfiguration configuration) => new(
+            configuration.GetValue("Delivery:RequireHttps", true),
+            SsrfGuard.ParseNetworks(configuration.GetSection("Delivery:AllowedNetworks").Get<string[]>() ?? []));
+
+        public bool Reachable(Uri url)
+        {
+            var host = url.DnsSafeHost;
+            IReadOnlyList<IPAddress> addresses = IPAddress.TryParse(host, out var literal) ? [literal]
+                : host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ? LocalhostAddresses
+                : [];
+            return addresses.Count == 0 || addresses.Any(a => SsrfGuard.IsAllowed(a, AllowedNetworks));
+        }
+    }
 
     private static bool IsFilter(string filter) =>
         filter != EventTypes.OpsAlert

@@ -26,7 +26,7 @@ public static partial class MerchantWebhooksApi
         string tenant, string merchantId, MerchantWebhookRequest request, IGrainFactory grains, IConfiguration configuration)
     {
         var errors = EndpointsApi.Validate(new EndpointRequest(request.WebhookUrl, null, null, null, null, null),
-            EndpointsApi.RequireHttps(configuration), creating: true);
+            EndpointsApi.UrlRules.From(configuration), creating: true);
         if (!MerchantId().IsMatch(merchantId))
         {
             errors["merchantId"] = ["A merchant id is 1-100 characters of letters, digits, '-' and '_'."];

@@ -148,13 +148,57 @@ public sealed class OutboundDeliveryTests
     {
         await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         var (tenant, client) = await app.CreateTenantAsync();
-        var endpoint = await client.CreateEndpointAsync(tenant, url);
+
+        // Stored past the API's registration check (as a URL stored before it, or one whose name now resolves to
+        // such an address would be): the connect-time check must refuse it on its own.
+        var created = await app.Grains.GetGrain<IEndpointRegistryGrain>(tenant).CreateEndpointAsync(
+            new EndpointSpec(url, null, [], true, new Dictionary<string, string>(), null));
+        var endpointId = created.Endpoint!.Id;
 
         await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
-        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
-        var detail = await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpointId);
+        var detail = await client.WaitForAttemptsAsync(tenant, endpointId, deliveryId, 1);
 
         Assert.Equal("ssrf_refused", detail.Attempts[0].ErrorKind);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://172.16.0.1/hook")] // private, just outside the allow list
+    [InlineData("http://0x0a.1/hook")] // 10.0.0.1 in hex: the URL parser's canonical form is what is checked
+    [InlineData("http://[fd00:ec2::254]/hook")]
+    [InlineData("http://[::ffff:192.168.1.1]/hook")]
+    [InlineData("http://localhost:8080/hook")]
+    [InlineData("http://api.localhost/hook")]
+    public async Task RegisterEndpoint_NonPublicAddressNotAllowListed_Is400AndCreatesNothing(string url)
+    {
+        // Only 172.20.0.0/16 is allowed here (in place of the tests' usual 127.0.0.0/8), so localhost is refused too.
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow),
+            settings: new Dictionary<string, string?> { ["Delivery:AllowedNetworks:0"] = "172.20.0.0/16" });
+        var (tenant, client) = await app.CreateTenantAsync();
+
+        var create = await client.PostAsJsonAsync($"/api/tenants/{tenant}/endpoints", new { url });
+        var merchant = await client.PutAsJsonAsync($"/api/tenants/{tenant}/merchants/m1/webhook", new { webhookUrl = url });
+
+        Assert.Equal(HttpStatusCode.BadRequest, create.StatusCode);
+        Assert.Contains("not a public address", await create.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, merchant.StatusCode);
+        Assert.Empty(await client.GetFromJsonAsync<List<EndpointInfo>>($"/api/tenants/{tenant}/endpoints", DeliveryTestKit.Json) ?? []);
+    }
+
+    [Theory]
+    [InlineData("http://172.20.1.5/hook")] // private, but inside the allow list
+    [InlineData("http://203.0.113.5/hook")] // not private: nothing to refuse
+    [InlineData("http://hooks.example.com/hook")] // a name: resolved and checked at connect time
+    public async Task RegisterEndpoint_PublicOrAllowListedAddress_IsCreated(string url)
+    {
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow),
+            settings: new Dictionary<string, string?> { ["Delivery:AllowedNetworks:0"] = "172.20.0.0/16" });
+        var (tenant, client) = await app.CreateTenantAsync();
+
+        var endpoint = await client.CreateEndpointAsync(tenant, url);
+
+        Assert.Equal(url, endpoint.Endpoint.Url);
     }
 
     [Fact]
