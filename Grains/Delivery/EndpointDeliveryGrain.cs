@@ -43,6 +43,7 @@ public sealed partial class EndpointDeliveryGrain(
     private const string ReminderName = "delivery-wake";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
     // A floor for the one-shot timer so a due-now wake-up cannot spin.
     private static readonly TimeSpan MinTimerDelay = TimeSpan.FromMilliseconds(50);
@@ -82,8 +83,12 @@ public sealed partial class EndpointDeliveryGrain(
     private DateTimeOffset? storeDueAt = DateTimeOffset.MinValue;
     private long storeDueVersion;
     private IGrainTimer? timer;
-    private DateTimeOffset rateWindow;
-    private int sentInWindow;
+
+    // The start times of this activation's sends in the last second, oldest first, while the endpoint has a rate
+    // limit: a sliding window, so no one-second interval ever holds more sends than the limit (a fixed window lets
+    // twice the limit through around its boundary). Written by hand: System.Threading.RateLimiting's limiters keep
+    // their own clock, and this one runs on the injected TimeProvider. At most the limit's count of entries.
+    private readonly Queue<DateTimeOffset> recentSends = new();
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -475,7 +480,11 @@ public sealed partial class EndpointDeliveryGrain(
             delivery.Body,
             delivery.Manual ? "manual" : "scheduled");
         inFlight.Add(delivery.DeliveryId);
-        sentInWindow++;
+        if (spec.RateLimitPerSecond is not null)
+        {
+            recentSends.Enqueue(now);
+        }
+
         if (claimRunning)
         {
             startedWhileClaiming.Add(delivery.DeliveryId);
@@ -524,16 +533,16 @@ public sealed partial class EndpointDeliveryGrain(
     {
         if (state.State.Spec?.RateLimitPerSecond is not { } limit)
         {
+            recentSends.Clear();
             return int.MaxValue;
         }
 
-        if (now - rateWindow >= TimeSpan.FromSeconds(1))
+        while (recentSends.TryPeek(out var sent) && (now - sent >= RateWindow || recentSends.Count > limit))
         {
-            rateWindow = now;
-            sentInWindow = 0;
+            recentSends.Dequeue(); // out of the window (or beyond a limit lowered since)
         }
 
-        return limit - sentInWindow;
+        return limit - recentSends.Count;
     }
 
     // The reminder is registered as soon as anything is pending, but unregistered only by a reminder tick that finds
@@ -569,9 +578,9 @@ public sealed partial class EndpointDeliveryGrain(
         }
 
         var delay = next.Value - time.GetUtcNow();
-        if (state.State.Spec?.RateLimitPerSecond is not null && RateSlots(time.GetUtcNow()) <= 0)
+        if (RateSlots(time.GetUtcNow()) <= 0 && recentSends.TryPeek(out var oldest))
         {
-            delay = rateWindow + TimeSpan.FromSeconds(1) - time.GetUtcNow();
+            delay = oldest + RateWindow - time.GetUtcNow(); // when the oldest send leaves the window
         }
 
         if (delay < ReminderPeriod)

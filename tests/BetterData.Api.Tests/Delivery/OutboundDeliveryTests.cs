@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BetterData.Api.Delivery;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Delivery;
 using Microsoft.Extensions.Time.Testing;
@@ -220,6 +221,67 @@ public sealed class OutboundDeliveryTests
 
         Assert.Equal([503, 200], detail.Attempts.Select(a => a.StatusCode ?? 0));
         Assert.All(receiver.Requests, r => Assert.True(r.StandardValid && r.BetterDataValid));
+    }
+
+    [Fact]
+    public async Task RateLimit_NoOneSecondWindowSeesMoreSendsThanTheLimit_HeldDeliveriesGoAsItFrees()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new BetterDataApp(time: time);
+        var (tenant, client) = await app.CreateTenantAsync();
+        var response = await client.PostAsJsonAsync($"/api/tenants/{tenant}/endpoints", new { url = receiver.Url, rateLimitPerSecond = 2 });
+        var endpoint = (await response.Content.ReadFromJsonAsync<CreatedEndpoint>(DeliveryTestKit.Json))!;
+        receiver.Secrets.Add(endpoint.Secret);
+        var endpointId = endpoint.Endpoint.Id;
+
+        // t0: one send. t0 + 0.9 s: four more published, one fits (two in the last second), three wait.
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        await receiver.WaitForAsync(1);
+        time.Advance(TimeSpan.FromMilliseconds(900));
+        for (var i = 2; i <= 5; i++)
+        {
+            await client.PublishAsync(tenant, "checkout.completed", new { sessionId = $"s{i}" });
+        }
+
+        await StaysAtAsync(2);
+
+        // t0 + 1.0 s: the t0 send leaves the window, so one more goes (a fixed window restarting here would let two).
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await StaysAtAsync(3);
+
+        // t0 + 1.9 s: the t0 + 0.9 s send leaves; t0 + 2.0 s: the t0 + 1.0 s one does.
+        time.Advance(TimeSpan.FromMilliseconds(900));
+        await StaysAtAsync(4);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await StaysAtAsync(5);
+
+        // Held back is not an attempt: each delivery has exactly one, its success.
+        var page = await client.DeliveriesAsync(tenant, endpointId);
+        Assert.Equal(5, page.Items.Count);
+        foreach (var delivery in page.Items)
+        {
+            var detail = await client.WaitForAttemptsAsync(tenant, endpointId, delivery.Id, 1);
+            Assert.Equal(DeliveryStatus.Succeeded, detail.Delivery.Status);
+            Assert.Equal(200, Assert.Single(detail.Attempts).StatusCode);
+        }
+
+        Assert.Equal(5, receiver.Requests.Select(r => r.Id).Distinct().Count());
+
+        // The receiver reaches the count, and after every recorded attempt, a wake-up and a pause it is still there.
+        async Task StaysAtAsync(int count)
+        {
+            await app.ProcessDueAsync(endpointId);
+            await receiver.WaitForAsync(count);
+            foreach (var delivery in (await client.DeliveriesAsync(tenant, endpointId)).Items.Where(d => d.Status != DeliveryStatus.Pending))
+            {
+                await client.WaitForAttemptsAsync(tenant, endpointId, delivery.Id, 1);
+            }
+
+            await app.ProcessDueAsync(endpointId);
+            await Task.Delay(TimeSpan.FromMilliseconds(300)); // real time: the clock is fake, so a correct limit sends nothing here
+            Assert.Equal(count, receiver.Requests.Count);
+        }
     }
 
     [Fact]
