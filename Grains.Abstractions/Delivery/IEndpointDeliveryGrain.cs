@@ -30,7 +30,10 @@ public interface IEndpointDeliveryGrain : IGrainWithStringKey
     /// <summary>Sends what is due now. Timers and the reminder call it; tests call it to drive a fake clock.</summary>
     Task ProcessDueAsync();
 
-    /// <summary>Takes the result of a send (already written to the store) and schedules what follows.</summary>
+    /// <summary>
+    /// Takes the result of a send and schedules what follows. An activation records its own sends' results without a
+    /// call; this is how a send that outlived its activation (deactivated meanwhile) reports to the one replacing it.
+    /// </summary>
     Task RecordAttemptAsync(AttemptOutcome outcome);
 
     Task<DeliveryPage> ListDeliveriesAsync(DeliveryQuery query);

@@ -10,9 +10,10 @@ namespace BetterData.Grains.Delivery;
 /// <summary>
 /// Delivers one endpoint's messages. The due time of every pending attempt is in the store; a one-shot grain timer
 /// wakes the active grain for waits under a minute, and a reminder (registered while anything is pending) is the
-/// durable wake-up after a crash, deactivation or restart. Sends run outside the grain's turns and report back
-/// through <see cref="RecordAttemptAsync"/>, so a slow receiver never holds up publishing or the API; a send's slot is
-/// free again as soon as its response is in, while its attempt is written (group-committed).
+/// durable wake-up after a crash, deactivation or restart. Sends run on the thread pool, outside the grain's turns,
+/// and their outcomes are recorded back on the grain's scheduler (<see cref="RecordAttemptAsync"/>), so a slow
+/// receiver never holds up publishing or the API; a send's slot is free again as soon as its response is in, while
+/// its attempt is written (group-committed).
 /// <para>
 /// Hand-off: the publish stores each delivery together with its message and offers it to the endpoint
 /// (<see cref="OfferAsync"/>); offered while an in-flight slot is free, it is sent at once with the body the grain was
@@ -61,6 +62,9 @@ public sealed partial class EndpointDeliveryGrain(
     private const int ClaimedMemory = 16 * (MaxPrefetch + 16);
 
     private IEndpointDeliveryGrain? selfReference;
+    // Set when Orleans deactivates this activation (idle collection, shutdown, deletion): from then on sends report
+    // to the replacing activation and nothing new starts here.
+    private bool deactivating;
 
     // The endpoint's URL parsed once per URL rather than per attempt.
     private (string Url, Uri Uri)? target;
@@ -96,6 +100,12 @@ public sealed partial class EndpointDeliveryGrain(
     private IEndpointDeliveryGrain Self => selfReference ??= this.AsReference<IEndpointDeliveryGrain>();
 
     private bool Active => state.State is { Spec.Enabled: true, Deleted: false, DisabledReason: null };
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        deactivating = true;
+        return Task.CompletedTask;
+    }
 
     public async Task<string> CreateAsync(string tenantId, EndpointSpec spec, string? secret = null)
     {
@@ -460,7 +470,8 @@ public sealed partial class EndpointDeliveryGrain(
         }
     }
 
-    private int FreeSlots() => Math.Min(options.Value.MaxInFlightPerEndpoint - inFlight.Count - claiming, RateSlots(time.GetUtcNow()));
+    // None while deactivating: what is ready stays in the store, due, for the activation that replaces this one.
+    private int FreeSlots() => deactivating ? 0 : Math.Min(options.Value.MaxInFlightPerEndpoint - inFlight.Count - claiming, RateSlots(time.GetUtcNow()));
 
     private void Start(DueDelivery delivery)
     {
@@ -490,24 +501,35 @@ public sealed partial class EndpointDeliveryGrain(
             startedWhileClaiming.Add(delivery.DeliveryId);
         }
 
-        var self = Self; // captured: the lambda below runs off the grain's scheduler
-        var attemptNumber = delivery.Attempts + 1;
+        _ = SendAsync(request, delivery.DeliveryId, delivery.Attempts + 1);
+    }
 
-        // Off the grain's scheduler: the HTTP call must not hold a turn. The result comes back as a grain call; if
-        // this process dies first, the delivery is due again: when the claim's lease expires, or at once if it was
-        // handed off without one.
-        _ = Task.Run(async () =>
+    // The HTTP call runs on the thread pool (Task.Run), so it never holds a turn. The await resumes on the grain's
+    // scheduler (a task started in grain code keeps it), so the outcome is recorded as one more interleaved step of
+    // this reentrant grain, without a grain call. Once the activation is deactivating it must not start sends any
+    // more, so the outcome then goes, as a grain call from the thread pool, to the activation that replaces it. If
+    // this process dies first, the delivery is due again: when the claim's lease expires, or at once if it was
+    // handed off without one.
+    private async Task SendAsync(SendRequest request, string deliveryId, int attemptNumber)
+    {
+        try
         {
-            try
+            var (attempt, retryAfter) = await Task.Run(() => sender.SendAsync(request));
+            var outcome = new AttemptOutcome(deliveryId, attemptNumber, attempt, retryAfter);
+            if (deactivating)
             {
-                var (attempt, retryAfter) = await sender.SendAsync(request);
-                await self.RecordAttemptAsync(new AttemptOutcome(delivery.DeliveryId, attemptNumber, attempt, retryAfter));
+                var self = Self;
+                await Task.Run(() => self.RecordAttemptAsync(outcome));
             }
-            catch (Exception ex)
+            else
             {
-                LogSendFailed(logger, ex, request.EndpointId, delivery.DeliveryId);
+                await RecordAttemptAsync(outcome);
             }
-        });
+        }
+        catch (Exception ex)
+        {
+            LogSendFailed(logger, ex, request.EndpointId, deliveryId);
+        }
     }
 
     // The delivery's status after an attempt, and its next attempt (null when finished): 410 Gone fails it at once,

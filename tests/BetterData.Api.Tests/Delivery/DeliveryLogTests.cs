@@ -116,7 +116,18 @@ public sealed class DeliveryLogTests
             await app.ProcessDueAsync(endpoint);
         }
 
-        var alert = await ops.WaitForAsync(1);
+        Received alert;
+        try
+        {
+            alert = await ops.WaitForAsync(1);
+        }
+        catch (TimeoutException)
+        {
+            // Seen once under a loaded parallel run, not reproduced since: say what the endpoint and its log held.
+            throw new TimeoutException($"No ops alert. Endpoint: {await client.GetStringAsync($"/api/tenants/{tenant}/endpoints/{endpoint}")} "
+                + $"Delivery: {await client.GetStringAsync($"/api/tenants/{tenant}/endpoints/{endpoint}/deliveries/{delivery}")}");
+        }
+
         var disabled = await client.GetFromJsonAsync<EndpointInfo>($"/api/tenants/{tenant}/endpoints/{endpoint}", DeliveryTestKit.Json);
         Assert.False(disabled!.Enabled);
         Assert.Equal("failing", disabled.DisabledReason);

@@ -5,6 +5,7 @@ using BetterData.Api.Delivery;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Delivery;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Core.Internal;
 
 namespace BetterData.Api.Tests.Delivery;
 
@@ -282,6 +283,39 @@ public sealed class OutboundDeliveryTests
             await Task.Delay(TimeSpan.FromMilliseconds(300)); // real time: the clock is fake, so a correct limit sends nothing here
             Assert.Equal(count, receiver.Requests.Count);
         }
+    }
+
+    [Fact]
+    public async Task SendOutlivingItsActivation_IsRecordedThroughTheNextOne_AndNothingIsSentTwice()
+    {
+        var release = new TaskCompletionSource();
+        await using var receiver = (await WebhookReceiver.StartAsync()).ThenHeld(release.Task);
+        await using var app = new BetterDataApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+        receiver.Secrets.Add(endpoint.Secret);
+        var endpointId = endpoint.Endpoint.Id;
+
+        // The send is in flight (its reply held) when its endpoint's activation is deactivated: a send is not a
+        // request, so nothing waits for it. Its outcome arrives after, and must still be recorded.
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s1" });
+        await receiver.WaitForAsync(1);
+        await app.Grains.GetGrain<IEndpointDeliveryGrain>(endpointId).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(TimeSpan.FromMilliseconds(200)); // let the deactivation run (the assertions hold either way)
+        release.SetResult();
+
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpointId);
+        var detail = await client.WaitForAttemptsAsync(tenant, endpointId, deliveryId, 1);
+        Assert.Equal(DeliveryStatus.Succeeded, detail.Delivery.Status);
+        Assert.Equal(200, Assert.Single(detail.Attempts).StatusCode);
+
+        // The activation that replaced it delivers the next one, and the first is not sent again.
+        await client.PublishAsync(tenant, "checkout.completed", new { sessionId = "s2" });
+        await receiver.WaitForAsync(2);
+        await app.ProcessDueAsync(endpointId);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Equal(2, receiver.Requests.Select(r => r.Id).Distinct().Count());
     }
 
     [Fact]
