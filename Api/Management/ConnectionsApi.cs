@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BetterData.Api.Management;
 
-/// <summary><c>PUT /api/tenants/{tenant}/connections/{shopify|square}</c>. Secrets and tokens go in and never come out.</summary>
+/// <summary>
+/// <c>PUT /api/tenants/{tenant}/connections/{shopify|square}</c> and <c>GET …/{shopify|square}/{id}</c>. Secrets and
+/// tokens go in and never come out.
+/// </summary>
 public static partial class ConnectionsApi
 {
     public static RouteGroupBuilder MapConnectionsApi(this RouteGroupBuilder tenant)
@@ -13,8 +16,21 @@ public static partial class ConnectionsApi
         var group = tenant.MapGroup("/connections").WithTags("Connections");
         group.MapPut("/shopify", PutShopifyAsync).WithSummary("Connect a Shopify store. A new secret rotates: the previous one verifies for the grace period.");
         group.MapPut("/square", PutSquareAsync).WithSummary("Connect a Square merchant. A new signature key rotates like Shopify's.");
+        group.MapGet("/shopify/{shopDomain}", (string tenant, string shopDomain, IGrainFactory grains) =>
+                GetAsync(tenant, ConnectionKeys.Of(ConnectionKeys.Shopify, shopDomain), grains))
+            .WithSummary("A Shopify connection of this tenant: ids and rotation status, no secret.");
+        group.MapGet("/square/{merchantId}", (string tenant, string merchantId, IGrainFactory grains) =>
+                GetAsync(tenant, ConnectionKeys.Of(ConnectionKeys.Square, merchantId), grains))
+            .WithSummary("A Square connection of this tenant: ids, rotation status and whether an access token is set, no secret.");
         return group;
     }
+
+    // Another tenant's connection is a 404 like a missing one: whether a store is connected elsewhere is not this
+    // tenant's to know.
+    private static async Task<Results<Ok<ConnectionView>, NotFound>> GetAsync(string tenant, string key, IGrainFactory grains) =>
+        await grains.GetGrain<ICommerceConnectionGrain>(key).GetAsync() is { } view && view.TenantId == tenant
+            ? TypedResults.Ok(view)
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ConnectionView>, ValidationProblem, Conflict<ProblemDetails>>> PutShopifyAsync(
         string tenant, ShopifyConnectionRequest request, IGrainFactory grains, ConnectionCredentialsCache cache)

@@ -26,6 +26,7 @@ public static class ManagementApi
         var tenant = TenantsApi.TenantGroup(app);
         tenant.MapConnectionsApi();
         tenant.MapProductsApi();
+        tenant.MapOrdersApi();
         tenant.MapSessionsApi();
         tenant.MapLoopsApi();
         tenant.MapImportsApi();

@@ -111,6 +111,12 @@ public sealed class CommerceClient(BetterDataApp app, HttpClient tenant, string 
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 
+    public async Task<JsonElement?> OrderAsync(string orderId)
+    {
+        var response = await tenant.GetAsync($"/api/tenants/{tenantId}/orders/{orderId}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+
     public async Task<string> StartSessionAsync(params string[] interests)
     {
         var response = await tenant.PostAsJsonAsync($"/api/tenants/{tenantId}/sessions", new { });

@@ -5,7 +5,6 @@ using System.Text.Json;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Connections;
-using BetterData.Grains.Orders;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BetterData.Api.Tests.Commerce;
@@ -200,9 +199,23 @@ public sealed class ShopifyWebhookTests
         time.Advance(TimeSpan.FromHours(25));
         Assert.Equal(HttpStatusCode.Forbidden, (await shop.ShopifyAsync("products/create", product)).StatusCode);
 
+        // Read back (any case of the domain): ids and rotation status, never a secret.
+        var get = await shop.Tenant.GetAsync($"/api/tenants/{shop.TenantId}/connections/shopify/Acme.MyShopify.com");
+        var read = await get.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        var view = JsonDocument.Parse(read).RootElement;
+        Assert.Equal("acme.myshopify.com", view.GetProperty("externalId").GetString());
+        Assert.Equal(shop.TenantId, view.GetProperty("tenantId").GetString());
+        Assert.DoesNotContain("rotated-secret", read, StringComparison.Ordinal);
+        Assert.DoesNotContain(CommerceClient.ShopifySecret, read, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await shop.Tenant.GetAsync($"/api/tenants/{shop.TenantId}/connections/shopify/other.myshopify.com")).StatusCode);
+
         var (otherId, other) = await app.CreateTenantAsync();
         var steal = await other.PutAsJsonAsync($"/api/tenants/{otherId}/connections/shopify", new { shopDomain = "acme.myshopify.com", webhookSecret = "mine" });
         Assert.Equal(HttpStatusCode.Conflict, steal.StatusCode);
+
+        // Another tenant cannot see the store's connection: 404, as if there were none.
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/tenants/{otherId}/connections/shopify/acme.myshopify.com")).StatusCode);
     }
 
     [Fact]
@@ -261,8 +274,11 @@ public sealed class ShopifyWebhookTests
         Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("orders/create", order, eventId: "o1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("orders/create", order, eventId: "o1-redelivered")).StatusCode);
         Assert.Equal(1, (await shop.ProductAsync("1"))!.Value.GetProperty("available").GetInt32());
-        var placed = await app.Grains.GetGrain<IOrderGrain>(CommerceKeys.Of(shop.TenantId, "5001")).GetAsync();
-        Assert.Equal("allocated", placed!.Status);
+        var placed = (await shop.OrderAsync("5001"))!.Value;
+        Assert.Equal("allocated", placed.GetProperty("status").GetString());
+        Assert.Equal("shopify", placed.GetProperty("source").GetString());
+        Assert.Equal(4, placed.GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+        Assert.Null(await shop.OrderAsync("5999")); // never placed: 404
         Assert.Equal(4, (await app.Grains.GetGrain<IProductGrain>(CommerceKeys.Of(shop.TenantId, "1")).GetSalesAsync()).Sum(b => b.Units));
 
         var tooMuch = new
@@ -273,9 +289,9 @@ public sealed class ShopifyWebhookTests
         };
         await shop.ShopifyAsync("orders/create", tooMuch);
 
-        var failed = await app.Grains.GetGrain<IOrderGrain>(CommerceKeys.Of(shop.TenantId, "5002")).GetAsync();
-        Assert.Equal("allocation_failed", failed!.Status);
-        Assert.Equal("PEN", Assert.Single(failed.UnmetLines).Sku);
+        var failed = (await shop.OrderAsync("5002"))!.Value;
+        Assert.Equal("allocation_failed", failed.GetProperty("status").GetString());
+        Assert.Equal("PEN", Assert.Single(failed.GetProperty("unmetLines").EnumerateArray()).GetProperty("sku").GetString());
         Assert.Equal(1, (await shop.ProductAsync("2"))!.Value.GetProperty("available").GetInt32());
         Assert.Equal(1, (await shop.ProductAsync("1"))!.Value.GetProperty("available").GetInt32());
     }

@@ -86,6 +86,14 @@ public sealed class SquareWebhookTests
         await EventuallyAsync(async () => await app.Grains.GetGrain<BetterData.Grains.Square.ISquareSyncGrain>(shop.TenantId).GetPendingCountAsync() == 0 ? "" : null);
         Assert.Equal(2, (await shop.ProductAsync("ITEM_TEA"))!.Value.GetProperty("available").GetInt32());
         Assert.Equal("completed", (await shop.SessionAsync("ses-square")).GetProperty("status").GetString());
+
+        var viaApi = (await shop.OrderAsync("ORD1"))!.Value;
+        Assert.Equal("square", viaApi.GetProperty("source").GetString());
+        Assert.Equal("ses-square", viaApi.GetProperty("sessionId").GetString());
+        var connection = await shop.Tenant.GetStringAsync($"/api/tenants/{shop.TenantId}/connections/square/{Merchant}");
+        Assert.Contains("\"hasAccessToken\":true", connection, StringComparison.Ordinal);
+        Assert.DoesNotContain("sq_token", connection, StringComparison.Ordinal);
+        Assert.DoesNotContain(CommerceClient.SquareKey, connection, StringComparison.Ordinal);
     }
 
     [Fact]
