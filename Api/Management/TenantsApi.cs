@@ -11,6 +11,7 @@ public static partial class TenantsApi
     {
         var admin = app.MapGroup("/api/tenants").WithTags("Tenants").RequireAuthorization(AuthNames.AdminPolicy);
         admin.MapPost("/", CreateAsync).WithSummary("Create a tenant (admin). The API key is returned once.");
+        admin.MapGet("/", ListAsync).WithSummary("Every tenant in id order (admin); page with ?after= (the previous page's next) and ?limit= (1-500, 100).");
 
         var tenant = TenantGroup(app);
         tenant.MapGet("/", GetAsync).WithSummary("The tenant.");
@@ -51,6 +52,9 @@ public static partial class TenantsApi
 
         return TypedResults.Created($"/api/tenants/{id}", new CreatedTenant(id, request.Name.Trim(), key));
     }
+
+    private static async Task<Ok<TenantPage>> ListAsync(string? after, int? limit, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ITenantDirectoryGrain>(0).ListAsync(after, Math.Clamp(limit ?? 100, 1, 500)));
 
     private static async Task<Results<Ok<CreatedTenant>, NotFound>> RotateKeyAsync(string tenant, IGrainFactory grains)
     {

@@ -1,12 +1,32 @@
 using System.Security.Cryptography;
 using BetterData.Grains.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace BetterData.Grains.Tenants;
 
-public sealed class TenantGrain(
+public sealed partial class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
-    TimeProvider time) : Grain, ITenantGrain
+    TimeProvider time,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
+    // A tenant whose add to the directory did not complete (a crash between the two writes, or a tenant created
+    // before the directory existed) adds itself when it next activates: every request with its key activates it.
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists && !state.State.Listed)
+        {
+            try
+            {
+                await ListAsync();
+            }
+            catch (Exception ex)
+            {
+                // The tenant works without its listing; the next activation tries again.
+                LogListingFailed(logger, ex, this.GetPrimaryKeyString());
+            }
+        }
+    }
+
     public async Task<bool> CreateAsync(string name, byte[] apiKeyHash)
     {
         if (state.RecordExists)
@@ -16,7 +36,15 @@ public sealed class TenantGrain(
 
         state.State = new TenantState { Name = name, ApiKeyHash = apiKeyHash, CreatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
+        await ListAsync();
         return true;
+    }
+
+    private async Task ListAsync()
+    {
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(0).AddAsync(new TenantInfo(this.GetPrimaryKeyString(), state.State.Name, state.State.CreatedAt));
+        state.State.Listed = true;
+        await state.WriteStateAsync();
     }
 
     public async Task<bool> ReplaceApiKeyAsync(byte[] apiKeyHash)
@@ -36,4 +64,7 @@ public sealed class TenantGrain(
 
     public Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash) =>
         Task.FromResult(state.RecordExists && CryptographicOperations.FixedTimeEquals(state.State.ApiKeyHash, apiKeyHash));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} could not be added to the tenant directory; it tries again when it next activates")]
+    private static partial void LogListingFailed(ILogger logger, Exception exception, string tenantId);
 }

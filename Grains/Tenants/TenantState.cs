@@ -6,4 +6,7 @@ public sealed class TenantState
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public byte[] ApiKeyHash { get; set; } = [];
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The tenant directory has this tenant (false for a tenant whose add has not completed yet).</summary>
+    [Id(3)] public bool Listed { get; set; }
 }

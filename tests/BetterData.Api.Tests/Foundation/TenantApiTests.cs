@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BetterData.Api.Management;
 using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Hosting;
+using BetterData.Grains.Tenants;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace BetterData.Api.Tests.Foundation;
 
@@ -21,6 +25,38 @@ public sealed class TenantApiTests
 
         var fetched = await app.WithKey(created.ApiKey).GetStringAsync("/api/tenants/acme");
         Assert.DoesNotContain(created.ApiKey, fetched, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_AdminOnly_PagesInIdOrder_AndAnUnlistedTenantListsItselfWhenItActivates()
+    {
+        await using var app = new BetterDataApp();
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        foreach (var id in new[] { "c-co", "a-co", "b-co" })
+        {
+            await app.CreateTenantAsync(id);
+        }
+
+        var admin = app.Admin();
+        var first = (await admin.GetFromJsonAsync<TenantPage>("/api/tenants?limit=2", json))!;
+        Assert.Equal(["a-co", "b-co"], first.Data.Select(t => t.Id));
+        var second = (await admin.GetFromJsonAsync<TenantPage>($"/api/tenants?limit=2&after={first.Next}", json))!;
+        Assert.Equal(["c-co"], second.Data.Select(t => t.Id));
+        Assert.Null(second.Next);
+        var (_, tenant) = await app.CreateTenantAsync("d-co");
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.GetAsync("/api/tenants")).StatusCode);
+
+        // A tenant stored without its listing (created before the directory existed, or a crash between the two
+        // writes), written straight to storage before it ever activates: its next activation lists it.
+        var legacy = app.Grains.GetGrain<ITenantGrain>("legacy-co").GetGrainId();
+        await app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default).WriteStateAsync("tenant", legacy,
+            new GrainState<TenantState>(new TenantState { Name = "Legacy", ApiKeyHash = new byte[32], CreatedAt = DateTimeOffset.UnixEpoch }));
+        Assert.DoesNotContain("legacy-co", await admin.GetStringAsync("/api/tenants?limit=500"), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/tenants/legacy-co")).StatusCode);
+        var all = (await admin.GetFromJsonAsync<TenantPage>("/api/tenants?limit=500", json))!;
+        Assert.Equal(["a-co", "b-co", "c-co", "d-co", "legacy-co"], all.Data.Select(t => t.Id));
+        Assert.Equal("Legacy", all.Data[^1].Name);
     }
 
     [Fact]
