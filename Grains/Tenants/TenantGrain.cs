@@ -15,15 +15,7 @@ public sealed partial class TenantGrain(
     {
         if (state.RecordExists && !state.State.Listed)
         {
-            try
-            {
-                await ListAsync();
-            }
-            catch (Exception ex)
-            {
-                // The tenant works without its listing; the next activation tries again.
-                LogListingFailed(logger, ex, this.GetPrimaryKeyString());
-            }
+            await TryListAsync();
         }
     }
 
@@ -36,15 +28,24 @@ public sealed partial class TenantGrain(
 
         state.State = new TenantState { Name = name, ApiKeyHash = apiKeyHash, CreatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
-        await ListAsync();
+        await TryListAsync();
         return true;
     }
 
-    private async Task ListAsync()
+    // Best effort: the tenant works without its listing (and its creator must get the key it was just issued), so a
+    // failure is logged and the next activation tries again.
+    private async Task TryListAsync()
     {
-        await GrainFactory.GetGrain<ITenantDirectoryGrain>(0).AddAsync(new TenantInfo(this.GetPrimaryKeyString(), state.State.Name, state.State.CreatedAt));
-        state.State.Listed = true;
-        await state.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<ITenantDirectoryGrain>(0).AddAsync(new TenantInfo(this.GetPrimaryKeyString(), state.State.Name, state.State.CreatedAt));
+            state.State.Listed = true;
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            LogListingFailed(logger, ex, this.GetPrimaryKeyString());
+        }
     }
 
     public async Task<bool> ReplaceApiKeyAsync(byte[] apiKeyHash)
