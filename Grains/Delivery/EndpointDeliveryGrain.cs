@@ -61,10 +61,10 @@ public sealed partial class EndpointDeliveryGrain(
     // same (just stored) delivery does not send it twice: the gap is one grain call, far less than 16 claims.
     private const int ClaimedMemory = 16 * (MaxPrefetch + 16);
 
-    private IEndpointDeliveryGrain? selfReference;
-    // Set when Orleans deactivates this activation (idle collection, shutdown, deletion): from then on sends report
-    // to the replacing activation and nothing new starts here.
-    private bool deactivating;
+    // Set when Orleans deactivates this activation (idle collection, shutdown, deletion), while it can still make a
+    // reference (an invalid activation's GrainFactory throws): from then on sends report through it, to the
+    // activation that replaces this one, and nothing new starts here.
+    private IEndpointDeliveryGrain? successor;
 
     // The endpoint's URL parsed once per URL rather than per attempt.
     private (string Url, Uri Uri)? target;
@@ -96,14 +96,11 @@ public sealed partial class EndpointDeliveryGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    // A reference to this grain for results that come back off its scheduler (resolved once: it costs reflection).
-    private IEndpointDeliveryGrain Self => selfReference ??= this.AsReference<IEndpointDeliveryGrain>();
-
     private bool Active => state.State is { Spec.Enabled: true, Deleted: false, DisabledReason: null };
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        deactivating = true;
+        successor = GrainFactory.Reference<IEndpointDeliveryGrain>(Id);
         return Task.CompletedTask;
     }
 
@@ -471,7 +468,7 @@ public sealed partial class EndpointDeliveryGrain(
     }
 
     // None while deactivating: what is ready stays in the store, due, for the activation that replaces this one.
-    private int FreeSlots() => deactivating ? 0 : Math.Min(options.Value.MaxInFlightPerEndpoint - inFlight.Count - claiming, RateSlots(time.GetUtcNow()));
+    private int FreeSlots() => successor is not null ? 0 : Math.Min(options.Value.MaxInFlightPerEndpoint - inFlight.Count - claiming, RateSlots(time.GetUtcNow()));
 
     private void Start(DueDelivery delivery)
     {
@@ -516,10 +513,9 @@ public sealed partial class EndpointDeliveryGrain(
         {
             var (attempt, retryAfter) = await Task.Run(() => sender.SendAsync(request));
             var outcome = new AttemptOutcome(deliveryId, attemptNumber, attempt, retryAfter);
-            if (deactivating)
+            if (successor is { } next)
             {
-                var self = Self;
-                await Task.Run(() => self.RecordAttemptAsync(outcome));
+                await Task.Run(() => next.RecordAttemptAsync(outcome));
             }
             else
             {
