@@ -7,7 +7,7 @@ public static class BenchmarkMain
 {
     private const string Usage = """
         usage: <scenario> [--mode embedded|postgres] [--seconds N] [--concurrency N] [options]
-          ingest   [--tenants 16] [--products 0 (0 = a new product per event)] [--warmup 10 (s)]
+          ingest   [--tenants 16] [--products 0 (0 = a new product per event)] [--warmup 10 (s)] [--bound 1 (0 = skip the activation bound)]
           deliver  [--events 20000] [--endpoints 4] [--warmup 10 (s)] [--floor-seconds 10]
           backlog  [--pending 100000] [--probe 200]
           scale    [--counts 1000,100000,1000000] [--grain product|tenant] [--per-tenant 1000]

@@ -7,7 +7,8 @@ namespace BetterData.Benchmarks.Scenarios;
 /// <summary>
 /// <c>ingest</c>: signed Shopify <c>products/update</c> events, each with a unique event id, at fixed concurrency for
 /// a fixed time, against the floor and then against us; then a run at half our rate for latency under load; then
-/// every acknowledged event is checked in grain state (through the product API).
+/// every acknowledged event is checked in grain state (through the product API). Embedded with a new product per
+/// event, it also measures <see cref="ActivationBoundServer"/> (skip with <c>--bound 0</c>).
 /// </summary>
 public static class IngestScenario
 {
@@ -40,6 +41,33 @@ public static class IngestScenario
             report.Add(postgres is null ? "floor: bare endpoint, HMAC check" : "floor: bare endpoint, HMAC check + one-row INSERT", floor);
         }
 
+        // Embedded with a new product per event: also the bound any grain-per-product design pays (see ActivationBoundServer).
+        LoadResult? bound = null;
+        LoadResult? boundHalf = null;
+        if (postgres is null && pool == 0 && options.Number("bound", 1) != 0)
+        {
+            await using (var server = await ActivationBoundServer.StartAsync(ShopifyTraffic.Secret))
+            {
+                using var http = LoadGenerator.CreateClient(server.Address, options.Concurrency);
+                var boundWarmTraffic = new ShopifyTraffic(shops, ShopifyTraffic.Secret, 7_000_000_000);
+                var boundWarmup = await Warmup.RunAsync(
+                    (round, time) => LoadGenerator.RunAsync(http, seq => boundWarmTraffic.Update((round * Warmup.RoundStride) + seq), options.Concurrency, time),
+                    warmup);
+                report.Notes.Add($"Bound warm-up: {boundWarmup}.");
+                BenchmarkMain.Phase("bound full load");
+                bound = await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 6_000_000_000).Update, options.Concurrency, duration);
+                report.Add("bound: HMAC check + a new empty grain activated (bare silo, no storage, no dashboard)", bound);
+                // The same half-load definition as ours (half its own closed-loop rate, open loop), for what its GC pauses do to p99.
+                var boundRate = Math.Max(1, bound.OkPerSecond / 2);
+                boundHalf = await LoadGenerator.RunAsync(http, new ShopifyTraffic(shops, ShopifyTraffic.Secret, 5_000_000_000).Update,
+                    Math.Max(options.Concurrency, 64), duration, ratePerSecond: boundRate);
+                report.Add($"bound at half load ({boundRate.ToString("F0", CultureInfo.InvariantCulture)} req/s offered)", boundHalf);
+            }
+
+            // Its activations are garbage now; collect them before we are measured.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
         var appDb = postgres is null ? null : await postgres.CreateDatabaseAsync("bench_app");
         await using var target = await BenchTarget.StartAsync(appDb, tenants);
         using (var http = LoadGenerator.CreateClient(target.Address, options.Concurrency))
@@ -69,6 +97,14 @@ public static class IngestScenario
             var ratio = floor.OkPerSecond > 0 ? full.OkPerSecond / floor.OkPerSecond : 0;
             var target_ = postgres is null ? 0.5 : 0.4;
             report.Check("ours / floor (req/s)", ratio, $"≥ {target_}", ratio >= target_);
+            if (bound is not null && floor.OkPerSecond > 0)
+            {
+                var boundRatio = bound.OkPerSecond / floor.OkPerSecond;
+                report.Check("activation bound / floor (req/s): the most a grain per new product allows", boundRatio, $"≥ {target_}", boundRatio >= target_);
+                report.Check("ours / activation bound (req/s)", bound.OkPerSecond > 0 ? full.OkPerSecond / bound.OkPerSecond : 0, "—", true);
+                report.Check("activation bound: p99 ack at half its load (ms)", boundHalf!.Latency.P99, "< 100", boundHalf.Latency.P99 < 100);
+            }
+
             report.Check("p99 ack at half load (ms)", half.Latency.P99, "< 100", half.Latency.P99 < 100);
             report.Check($"acknowledged events lost ({full.Ok + half.Ok} acknowledged, {checkedFull + checkedHalf} products read)",
                 lostFull + lostHalf, "= 0", lostFull + lostHalf == 0, correctness: true);

@@ -1,0 +1,79 @@
+using System.Net;
+using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Signing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace BetterData.Benchmarks;
+
+/// <summary>
+/// A bound, not a floor: what any design with one Orleans grain per product pays at least when every event names a
+/// new product. A bare ASP.NET Core endpoint co-hosting a bare silo (localhost clustering, no storage, no dashboard,
+/// no telemetry) that verifies the Shopify HMAC like <see cref="FloorServer"/>, then calls an empty grain keyed by the
+/// event id, so every request activates a grain that lives on, as a new product's does. Ours can only be slower.
+/// </summary>
+public sealed class ActivationBoundServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private ActivationBoundServer(WebApplication app, Uri address)
+    {
+        this.app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ActivationBoundServer> StartAsync(string secret)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(
+            FreePort.Next(), FreePort.Next(), serviceId: "bench-bound", clusterId: "bench-bound-" + Guid.NewGuid().ToString("N")[..8]));
+        var app = builder.Build();
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        string[] secrets = [secret];
+        app.MapPost("/webhooks/shopify", async (HttpContext http) =>
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            var check = HmacSignatures.VerifyBase64(http.Request.Headers["X-Shopify-Hmac-Sha256"], "", buffer.ToArray(), secrets);
+            if (check != SignatureCheck.Valid)
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
+            await grains.GetGrain<IActivationProbeGrain>(http.Request.Headers["X-Shopify-Event-Id"].ToString()).TouchAsync();
+            return Results.Json(new { received = true, result = "accepted" });
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ActivationBoundServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await app.StopAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // Hundreds of thousands of activations do not all deactivate within the shutdown timeout; the figures are taken.
+        }
+
+        await app.DisposeAsync();
+    }
+}
+
+public interface IActivationProbeGrain : IGrainWithStringKey
+{
+    ValueTask TouchAsync();
+}
+
+/// <summary>No state and no work: only its activation is measured.</summary>
+public sealed class ActivationProbeGrain : Grain, IActivationProbeGrain
+{
+    public ValueTask TouchAsync() => ValueTask.CompletedTask;
+}
