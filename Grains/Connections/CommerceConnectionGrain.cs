@@ -1,5 +1,6 @@
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Hosting;
+using BetterData.Grains.Security;
 using Microsoft.Extensions.Options;
 
 namespace BetterData.Grains.Connections;
@@ -7,8 +8,37 @@ namespace BetterData.Grains.Connections;
 public sealed class CommerceConnectionGrain(
     [PersistentState("commerce-connection", StorageNames.Default)] IPersistentState<CommerceConnectionState> state,
     IOptions<CommerceOptions> options,
+    SecretProtector protector,
     TimeProvider time) : Grain, ICommerceConnectionGrain
 {
+    // The state holds the secrets and the access token encrypted (SecretProtector); these are them in clear, read
+    // once per activation.
+    private string secret = "";
+    private string? previousSecret;
+    private string? accessToken;
+
+    private string Purpose => "commerce-connection/" + this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.RecordExists)
+        {
+            return;
+        }
+
+        var s = state.State;
+        secret = protector.Unprotect(s.Secret, Purpose);
+        previousSecret = s.PreviousSecret is { } previous ? protector.Unprotect(previous, Purpose) : null;
+        accessToken = s.AccessToken is { } token ? protector.Unprotect(token, Purpose) : null;
+        // Stored in clear (before encryption existed) or under a retired key: rewrite it under the active key.
+        if (protector.NeedsProtecting(s.Secret) || s.PreviousSecret is { } p && protector.NeedsProtecting(p)
+            || s.AccessToken is { } t && protector.NeedsProtecting(t))
+        {
+            Seal();
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
     public async Task<ConnectionView?> ConnectAsync(ConnectionRequest request)
     {
         if (state.RecordExists && state.State.TenantId != request.TenantId)
@@ -18,21 +48,30 @@ public sealed class CommerceConnectionGrain(
 
         var now = time.GetUtcNow();
         var s = state.State;
-        if (state.RecordExists && s.Secret != request.Secret)
+        if (state.RecordExists && secret != request.Secret)
         {
             // Rotation: the provider may keep signing with the old secret for a while (Shopify: up to an hour).
-            s.PreviousSecret = s.Secret;
+            previousSecret = secret;
             s.PreviousSecretValidUntil = now + options.Value.SecretRotationGrace;
         }
 
         s.TenantId = request.TenantId;
-        s.Secret = request.Secret;
+        secret = request.Secret;
         s.NotificationUrl = request.NotificationUrl;
-        s.AccessToken = request.AccessToken ?? s.AccessToken;
+        accessToken = request.AccessToken ?? accessToken;
         s.ApiBaseUrl = request.ApiBaseUrl;
         s.UpdatedAt = now;
+        Seal();
         await state.WriteStateAsync();
         return View();
+    }
+
+    private void Seal()
+    {
+        var s = state.State;
+        s.Secret = protector.Protect(secret, Purpose);
+        s.PreviousSecret = previousSecret is null ? null : protector.Protect(previousSecret, Purpose);
+        s.AccessToken = accessToken is null ? null : protector.Protect(accessToken, Purpose);
     }
 
     public Task<ConnectionCredentials?> GetCredentialsAsync()
@@ -43,13 +82,13 @@ public sealed class CommerceConnectionGrain(
         }
 
         var s = state.State;
-        List<string> secrets = [s.Secret];
-        if (s.PreviousSecret is { } previous && s.PreviousSecretValidUntil > time.GetUtcNow())
+        List<string> secrets = [secret];
+        if (previousSecret is { } previous && s.PreviousSecretValidUntil > time.GetUtcNow())
         {
             secrets.Add(previous);
         }
 
-        return Task.FromResult<ConnectionCredentials?>(new(s.TenantId, secrets, s.NotificationUrl, s.AccessToken, s.ApiBaseUrl));
+        return Task.FromResult<ConnectionCredentials?>(new(s.TenantId, secrets, s.NotificationUrl, accessToken, s.ApiBaseUrl));
     }
 
     public Task<ConnectionView?> GetAsync() => Task.FromResult(state.RecordExists ? View() : null);
@@ -61,6 +100,6 @@ public sealed class CommerceConnectionGrain(
         var s = state.State;
         var graceEnd = s.PreviousSecretValidUntil > time.GetUtcNow() ? s.PreviousSecretValidUntil : null;
         return new ConnectionView(key[..slash], key[(slash + 1)..], s.TenantId, s.UpdatedAt, graceEnd, s.NotificationUrl, s.ApiBaseUrl,
-            s.AccessToken is not null);
+            accessToken is not null);
     }
 }

@@ -4,6 +4,7 @@ namespace BetterData.Grains.Connections;
 public sealed class CommerceConnectionState
 {
     [Id(0)] public string TenantId { get; set; } = "";
+    // Secret, PreviousSecret and AccessToken are stored encrypted (SecretProtector), in clear only in an activation.
     [Id(1)] public string Secret { get; set; } = "";
     [Id(2)] public string? PreviousSecret { get; set; }
     [Id(3)] public DateTimeOffset? PreviousSecretValidUntil { get; set; }

@@ -1,5 +1,6 @@
 using BetterData.Grains.Events;
 using BetterData.Grains.Hosting;
+using BetterData.Grains.Security;
 using BetterData.Grains.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public sealed partial class EndpointDeliveryGrain(
     [PersistentState("endpoint-delivery", StorageNames.Default)] IPersistentState<EndpointDeliveryState> state,
     IDeliveryStore store,
     WebhookSender sender,
+    SecretProtector protector,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<EndpointDeliveryGrain> logger) : Grain, IEndpointDeliveryGrain, IRemindable
@@ -94,9 +96,26 @@ public sealed partial class EndpointDeliveryGrain(
     // their own clock, and this one runs on the injected TimeProvider. At most the limit's count of entries.
     private readonly Queue<DateTimeOffset> recentSends = new();
 
+    // The signing secrets in clear (the state holds them encrypted), decoded once per activation and per change.
+    private List<(byte[] Key, DateTimeOffset? ExpiresAt)> signingKeys = [];
+
     private string Id => this.GetPrimaryKeyString();
 
+    private string SecretPurpose => "endpoint-secret/" + Id;
+
     private bool Active => state.State is { Spec.Enabled: true, Deleted: false, DisabledReason: null };
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var secrets = state.State.Secrets;
+        signingKeys = secrets.Select(s => (StandardWebhookSignature.SecretBytes(protector.Unprotect(s.Secret, SecretPurpose)), s.ExpiresAt)).ToList();
+        // Stored in clear (before encryption existed) or under a retired key: rewrite them under the active key.
+        if (secrets.Any(s => protector.NeedsProtecting(s.Secret)))
+        {
+            state.State.Secrets = secrets.Select(s => s with { Secret = protector.Protect(protector.Unprotect(s.Secret, SecretPurpose), SecretPurpose) }).ToList();
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -116,9 +135,10 @@ public sealed partial class EndpointDeliveryGrain(
         {
             TenantId = tenantId,
             Spec = spec,
-            Secrets = [new EndpointSecret(secret, null)],
+            Secrets = [new EndpointSecret(protector.Protect(secret, SecretPurpose), null)],
             CreatedAt = time.GetUtcNow(),
         };
+        signingKeys = [(StandardWebhookSignature.SecretBytes(secret), null)];
         await SaveStateAsync();
         return secret;
     }
@@ -175,10 +195,16 @@ public sealed partial class EndpointDeliveryGrain(
 
         var now = time.GetUtcNow();
         var secret = StandardWebhookSignature.NewSecret();
+        var expiresAt = now + options.Value.SecretOverlap;
         state.State.Secrets = state.State.Secrets
             .Where(s => s.ExpiresAt is null || s.ExpiresAt > now)
-            .Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + options.Value.SecretOverlap } : s)
-            .Prepend(new EndpointSecret(secret, null))
+            .Select(s => s.ExpiresAt is null ? s with { ExpiresAt = expiresAt } : s)
+            .Prepend(new EndpointSecret(protector.Protect(secret, SecretPurpose), null))
+            .ToList();
+        signingKeys = signingKeys
+            .Where(k => k.ExpiresAt is null || k.ExpiresAt > now)
+            .Select(k => k.ExpiresAt is null ? (k.Key, expiresAt) : k)
+            .Prepend((StandardWebhookSignature.SecretBytes(secret), null))
             .ToList();
         await SaveStateAsync();
         return secret;
@@ -483,7 +509,7 @@ public sealed partial class EndpointDeliveryGrain(
             Id,
             target.Value.Uri,
             spec.Headers,
-            state.State.Secrets.Where(s => s.ExpiresAt is null || s.ExpiresAt > now).Select(s => StandardWebhookSignature.SecretBytes(s.Secret)).ToList(),
+            signingKeys.Where(k => k.ExpiresAt is null || k.ExpiresAt > now).Select(k => k.Key).ToList(),
             delivery.MessageId,
             delivery.Body,
             delivery.Manual ? "manual" : "scheduled");

@@ -9,6 +9,7 @@ public sealed class EndpointDeliveryState
 {
     [Id(0)] public string TenantId { get; set; } = "";
     [Id(1)] public EndpointSpec? Spec { get; set; }
+    // Each secret is stored encrypted (SecretProtector); the activation holds them in clear.
     [Id(2)] public List<EndpointSecret> Secrets { get; set; } = [];
     [Id(3)] public string? DisabledReason { get; set; }
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }

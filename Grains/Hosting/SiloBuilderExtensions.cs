@@ -3,6 +3,7 @@ using BetterData.Grains.Delivery;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Demand;
 using BetterData.Grains.Imports;
+using BetterData.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -96,6 +97,10 @@ public static class SiloBuilderExtensions
         }
 
         silo.Services.AddOptions<BillingOptions>().BindConfiguration("Billing");
+        // Secrets in grain state are encrypted under Secrets:Keys (required with PostgreSQL; see SecretProtector).
+        silo.Services.AddOptions<SecretsOptions>().BindConfiguration("Secrets").ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<SecretsOptions>>(new SecretsOptionsValidation(settings.IsDurable));
+        silo.Services.TryAddSingleton(sp => SecretProtector.Create(sp.GetRequiredService<IOptions<SecretsOptions>>().Value, settings.IsDurable));
         silo.Services.AddDelivery(settings);
         silo.AddCommerce(settings);
         silo.AddDemand();

@@ -12,6 +12,7 @@ state="${BETTERDATA_LOCAL_STATE:-/tmp/betterdata-local}"
 pg_port="${PG_PORT:-55432}"
 silo_http_base=5100; silo_port_base=11200; gateway_base=30200; api_http_base=5200
 admin_key_file="$state/admin-key"
+secrets_key_file="$state/secrets-key"
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -31,7 +32,7 @@ start_host() { # project name http-port [extra env...]
   local project=$1 name=$2 http=$3; shift 3
   env "$@" ASPNETCORE_ENVIRONMENT=Production \
     ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=betterdata" \
-    Admin__ApiKey="$(cat "$admin_key_file")" Orleans__ClusterId=local Orleans__SiloName="$name" \
+    Admin__ApiKey="$(cat "$admin_key_file")" Secrets__Keys__local="$(cat "$secrets_key_file")" Orleans__ClusterId=local Orleans__SiloName="$name" \
     STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_stripe}" WEBHOOK_SECRET="${WEBHOOK_SECRET:-local_betterdata_secret}" \
     Webhooks__PublicBaseUrl="http://127.0.0.1:$api_http_base" Shutdown__DrainDelay=00:00:02 \
     nohup dotnet "$root/$project/bin/Release/net10.0/BetterData.$project.dll" --urls "http://127.0.0.1:$http" \
@@ -50,6 +51,7 @@ up() {
   mkdir -p "$state"
   dotnet build "$root/BetterData.Grains.sln" -c Release -v q -nologo >/dev/null
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/bd_admin_/' >"$admin_key_file"
+  head -c 32 /dev/urandom | base64 >"$secrets_key_file"
   start_postgres
   for k in $(seq 1 "$silos"); do
     start_host Silo "silo-$k" $((silo_http_base + k)) Orleans__SiloPort=$((silo_port_base + k)) Orleans__GatewayPort=$((gateway_base + k))

@@ -60,6 +60,14 @@ const MUTATIONS = [
     },
   },
   {
+    name: "silo without the key that encrypts stored secrets",
+    expect: /Secrets__Keys__k1 is not provided/,
+    mutate: (o) => {
+      const c = container(o, "silo");
+      c.env = c.env.filter((x) => x.name !== "Secrets__Keys__k1");
+    },
+  },
+  {
     name: "silo without POD_IP from the downward API",
     expect: /POD_IP must come from the downward API/,
     mutate: (o) => {

@@ -19,17 +19,18 @@ export const SECRET_KEYS = [
   "admin-api-key",
   "stripe-webhook-secret",
   "webhook-secret",
+  "secrets-encryption-key",
 ];
 // Settings that are secrets: they must come from a secretKeyRef, never a
 // literal value or a ConfigMap.
-const SECRET_SETTINGS = ["ConnectionStrings__Postgres", "Admin__ApiKey", "STRIPE_WEBHOOK_SECRET", "WEBHOOK_SECRET"];
+const SECRET_SETTINGS = ["ConnectionStrings__Postgres", "Admin__ApiKey", "STRIPE_WEBHOOK_SECRET", "WEBHOOK_SECRET", "Secrets__Keys__k1"];
 const SECRETISH = /(secret|password|passwd|api_?key|apikey|token|connectionstring|private_?key)/i;
 
 // What each role's container must be given. `secret`: from a secretKeyRef;
 // `set`: any source, non-empty; `equals`: exact value; `field`: downward API.
 const ROLE_REQUIREMENTS = {
   silo: {
-    secret: ["ConnectionStrings__Postgres", "Admin__ApiKey"],
+    secret: ["ConnectionStrings__Postgres", "Admin__ApiKey", "Secrets__Keys__k1"],
     set: ["Orleans__ClusterId", "Orleans__ServiceId", "HostOptions__ShutdownTimeout", "ASPNETCORE_ENVIRONMENT"],
     equals: { Orleans__SiloPort: "11111", Orleans__GatewayPort: "30000", Database__ApplySchema: "false" },
     field: { POD_NAME: "metadata.name", POD_IP: "status.podIP", POD_NAMESPACE: "metadata.namespace" },

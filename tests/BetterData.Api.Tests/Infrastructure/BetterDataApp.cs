@@ -17,6 +17,9 @@ public sealed class BetterDataApp : WebApplicationFactory<Program>
     public const string StripeSecret = "whsec_test_stripe_secret";
     public const string BetterDataSecret = "test_betterdata_webhook_secret";
 
+    /// <summary>The key stored secrets are encrypted under in tests (32 bytes, base64; see SecretProtector).</summary>
+    public const string SecretsKey = "dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=";
+
     private readonly Dictionary<string, string?> settings;
     private readonly TimeProvider? time;
 
@@ -35,6 +38,7 @@ public sealed class BetterDataApp : WebApplicationFactory<Program>
             ["Delivery:RequireHttps"] = "false",
             ["Shutdown:DrainDelay"] = "00:00:00",
             ["ConnectionStrings:Postgres"] = postgres,
+            ["Secrets:Keys:test"] = SecretsKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

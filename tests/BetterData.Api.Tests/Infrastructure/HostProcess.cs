@@ -49,6 +49,8 @@ public sealed class HostProcess : IAsyncDisposable
         info.Environment["Orleans__GatewayPort"] = gatewayPort.ToString();
         info.Environment["Orleans__SiloName"] = name;
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        // Every process of a test cluster encrypts stored secrets under the same key (required with PostgreSQL).
+        info.Environment["Secrets__Keys__test"] = BetterDataApp.SecretsKey;
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
