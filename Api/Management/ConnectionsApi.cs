@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace BetterData.Api.Management;
 
 /// <summary>
-/// <c>PUT /api/tenants/{tenant}/connections/{shopify|square}</c> and <c>GET …/{shopify|square}/{id}</c>. Secrets and
-/// tokens go in and never come out.
+/// <c>PUT /api/tenants/{tenant}/connections/{shopify|square}</c>, <c>GET …/connections</c> and
+/// <c>GET …/{shopify|square}/{id}</c>. Secrets and tokens go in and never come out.
 /// </summary>
 public static partial class ConnectionsApi
 {
@@ -16,6 +16,8 @@ public static partial class ConnectionsApi
         var group = tenant.MapGroup("/connections").WithTags("Connections");
         group.MapPut("/shopify", PutShopifyAsync).WithSummary("Connect a Shopify store. A new secret rotates: the previous one verifies for the grace period.");
         group.MapPut("/square", PutSquareAsync).WithSummary("Connect a Square merchant. A new signature key rotates like Shopify's.");
+        group.MapGet("/", ListAsync)
+            .WithSummary("The tenant's Shopify and Square connections, in key order: ids and rotation status, no secret.");
         group.MapGet("/shopify/{shopDomain}", (string tenant, string shopDomain, IGrainFactory grains) =>
                 GetAsync(tenant, ConnectionKeys.Of(ConnectionKeys.Shopify, shopDomain), grains))
             .WithSummary("A Shopify connection of this tenant: ids and rotation status, no secret.");
@@ -23,6 +25,13 @@ public static partial class ConnectionsApi
                 GetAsync(tenant, ConnectionKeys.Of(ConnectionKeys.Square, merchantId), grains))
             .WithSummary("A Square connection of this tenant: ids, rotation status and whether an access token is set, no secret.");
         return group;
+    }
+
+    private static async Task<Ok<ConnectionList>> ListAsync(string tenant, IGrainFactory grains)
+    {
+        var keys = await grains.GetGrain<ITenantConnectionsGrain>(tenant).ListAsync();
+        var views = await Task.WhenAll(keys.Select(key => grains.GetGrain<ICommerceConnectionGrain>(key).GetAsync()));
+        return TypedResults.Ok(new ConnectionList([.. views.Where(v => v is not null && v.TenantId == tenant).Select(v => v!)]));
     }
 
     // Another tenant's connection is a 404 like a missing one: whether a store is connected elsewhere is not this

@@ -1,15 +1,17 @@
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Hosting;
 using BetterData.Grains.Security;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BetterData.Grains.Connections;
 
-public sealed class CommerceConnectionGrain(
+public sealed partial class CommerceConnectionGrain(
     [PersistentState("commerce-connection", StorageNames.Default)] IPersistentState<CommerceConnectionState> state,
     IOptions<CommerceOptions> options,
     SecretProtector protector,
-    TimeProvider time) : Grain, ICommerceConnectionGrain
+    TimeProvider time,
+    ILogger<CommerceConnectionGrain> logger) : Grain, ICommerceConnectionGrain
 {
     // The state holds the secrets and the access token encrypted (SecretProtector); these are them in clear, read
     // once per activation.
@@ -37,6 +39,11 @@ public sealed class CommerceConnectionGrain(
             Seal();
             await state.WriteStateAsync(cancellationToken);
         }
+
+        if (!s.Listed)
+        {
+            await TryListAsync();
+        }
     }
 
     public async Task<ConnectionView?> ConnectAsync(ConnectionRequest request)
@@ -63,7 +70,27 @@ public sealed class CommerceConnectionGrain(
         s.UpdatedAt = now;
         Seal();
         await state.WriteStateAsync();
+        if (!s.Listed)
+        {
+            await TryListAsync();
+        }
+
         return View();
+    }
+
+    // Best effort: the connection works without its listing, so a failure is logged and its next activation tries again.
+    private async Task TryListAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ITenantConnectionsGrain>(state.State.TenantId).AddAsync(this.GetPrimaryKeyString());
+            state.State.Listed = true;
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            LogListingFailed(logger, ex, this.GetPrimaryKeyString(), state.State.TenantId);
+        }
     }
 
     private void Seal()
@@ -102,4 +129,7 @@ public sealed class CommerceConnectionGrain(
         return new ConnectionView(key[..slash], key[(slash + 1)..], s.TenantId, s.UpdatedAt, graceEnd, s.NotificationUrl, s.ApiBaseUrl,
             accessToken is not null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionKey} could not be added to tenant {TenantId}'s connection list; it tries again when it next activates")]
+    private static partial void LogListingFailed(ILogger logger, Exception exception, string connectionKey, string tenantId);
 }

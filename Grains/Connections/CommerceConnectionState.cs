@@ -12,4 +12,7 @@ public sealed class CommerceConnectionState
     [Id(5)] public string? AccessToken { get; set; }
     [Id(6)] public string? ApiBaseUrl { get; set; }
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+
+    // Whether the tenant's connection list (ITenantConnectionsGrain) holds this connection.
+    [Id(8)] public bool Listed { get; set; }
 }

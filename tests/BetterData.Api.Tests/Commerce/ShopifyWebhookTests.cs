@@ -5,6 +5,9 @@ using System.Text.Json;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Connections;
+using BetterData.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BetterData.Api.Tests.Commerce;
@@ -216,6 +219,38 @@ public sealed class ShopifyWebhookTests
 
         // Another tenant cannot see the store's connection: 404, as if there were none.
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/tenants/{otherId}/connections/shopify/acme.myshopify.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConnectionList_HoldsTheTenantsStoresInKeyOrder_NoSecrets_AndAnUnlistedConnectionListsItselfWhenItActivates()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app, squareMerchant: "MERCHANT-LIST");
+        (await shop.Tenant.PutAsJsonAsync($"/api/tenants/{shop.TenantId}/connections/shopify",
+            new { shopDomain = "second.myshopify.com", webhookSecret = "second-secret" })).EnsureSuccessStatusCode();
+        var (otherId, other) = await app.CreateTenantAsync();
+
+        var list = await shop.Tenant.GetAsync($"/api/tenants/{shop.TenantId}/connections");
+        var text = await list.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var data = JsonDocument.Parse(text).RootElement.GetProperty("data");
+        Assert.Equal(["shopify:acme.myshopify.com", "shopify:second.myshopify.com", "square:MERCHANT-LIST"],
+            data.EnumerateArray().Select(c => c.GetProperty("provider").GetString() + ":" + c.GetProperty("externalId").GetString()));
+        Assert.True(data[2].GetProperty("hasAccessToken").GetBoolean());
+        Assert.DoesNotContain(new[] { CommerceClient.ShopifySecret, "second-secret", CommerceClient.SquareKey, "sq_token" }, secret => text.Contains(secret, StringComparison.Ordinal));
+        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>($"/api/tenants/{otherId}/connections")).GetProperty("data").GetArrayLength());
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/tenants/{shop.TenantId}/connections")).StatusCode);
+
+        // A connection stored without its listing (made before the list existed, or a crash between the two writes),
+        // written straight to storage before it ever activates: its next activation lists it.
+        var legacy = app.Grains.GetGrain<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Shopify, "legacy.myshopify.com")).GetGrainId();
+        await app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default).WriteStateAsync("commerce-connection", legacy,
+            new GrainState<CommerceConnectionState>(new CommerceConnectionState { TenantId = otherId, Secret = "legacy-secret", UpdatedAt = T0 }));
+        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>($"/api/tenants/{otherId}/connections")).GetProperty("data").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", CommerceClient.Product(7, "Old", T0, (71, "OLD", 711)),
+            shop: "legacy.myshopify.com", secret: "legacy-secret")).StatusCode);
+        var listed = (await other.GetFromJsonAsync<JsonElement>($"/api/tenants/{otherId}/connections")).GetProperty("data");
+        Assert.Equal("legacy.myshopify.com", Assert.Single(listed.EnumerateArray()).GetProperty("externalId").GetString());
     }
 
     [Fact]
