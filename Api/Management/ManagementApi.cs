@@ -19,6 +19,7 @@ public static class ManagementApi
         app.MapTenantsApi();
         app.MapBillingApi();
         app.MapStripeAdminApi();
+        app.MapSecretsAdminApi();
         app.MapEndpointsApi();
         app.MapDeliveriesApi();
         app.MapEventsApi();

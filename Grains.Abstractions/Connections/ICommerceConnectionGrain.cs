@@ -14,4 +14,10 @@ public interface ICommerceConnectionGrain : IGrainWithStringKey
 
     /// <summary>The public view (never secrets); null when unknown.</summary>
     Task<ConnectionView?> GetAsync();
+
+    /// <summary>
+    /// Makes sure the stored secrets are encrypted under the active key (after a key rotation); true when this
+    /// activation rewrote them. Throws when a stored secret's key is not configured.
+    /// </summary>
+    Task<bool> ResealSecretsAsync();
 }

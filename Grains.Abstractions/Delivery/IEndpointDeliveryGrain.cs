@@ -20,6 +20,12 @@ public interface IEndpointDeliveryGrain : IGrainWithStringKey
     Task<string?> RotateSecretAsync();
 
     /// <summary>
+    /// Makes sure the stored signing secrets are encrypted under the active key (after a key rotation); true when this
+    /// activation rewrote them. Throws when a stored secret's key is not configured.
+    /// </summary>
+    Task<bool> ResealSecretsAsync();
+
+    /// <summary>
     /// Takes a delivery of the message that the publish already stored (pending, due now): starts it at once when an
     /// in-flight slot is free, else it waits its turn. <paramref name="added"/> is false when the endpoint already had
     /// a delivery of the message (a repeated publish), which then stays as the store has it. On return the endpoint

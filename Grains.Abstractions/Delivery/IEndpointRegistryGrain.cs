@@ -10,6 +10,9 @@ public interface IEndpointRegistryGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<EndpointInfo>> ListEndpointsAsync();
 
+    /// <summary>The ids of the tenant's endpoints, without activating them.</summary>
+    Task<IReadOnlyList<string>> ListEndpointIdsAsync();
+
     /// <summary>Null when the endpoint is not this tenant's.</summary>
     Task<EndpointInfo?> UpdateEndpointAsync(string endpointId, EndpointPatch patch);
 

@@ -19,6 +19,9 @@ public sealed partial class CommerceConnectionGrain(
     private string? previousSecret;
     private string? accessToken;
 
+    // Whether this activation rewrote the stored secrets under the active key.
+    private bool resealed;
+
     private string Purpose => "commerce-connection/" + this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -33,16 +36,33 @@ public sealed partial class CommerceConnectionGrain(
         previousSecret = s.PreviousSecret is { } previous ? protector.Unprotect(previous, Purpose) : null;
         accessToken = s.AccessToken is { } token ? protector.Unprotect(token, Purpose) : null;
         // Stored in clear (before encryption existed) or under a retired key: rewrite it under the active key.
+        await ResealAsync(cancellationToken);
+
+        if (!s.Listed)
+        {
+            await TryListAsync();
+        }
+    }
+
+    public async Task<bool> ResealSecretsAsync()
+    {
+        if (state.RecordExists)
+        {
+            await ResealAsync(CancellationToken.None);
+        }
+
+        return resealed;
+    }
+
+    private async Task ResealAsync(CancellationToken cancellationToken)
+    {
+        var s = state.State;
         if (protector.NeedsProtecting(s.Secret) || s.PreviousSecret is { } p && protector.NeedsProtecting(p)
             || s.AccessToken is { } t && protector.NeedsProtecting(t))
         {
             Seal();
             await state.WriteStateAsync(cancellationToken);
-        }
-
-        if (!s.Listed)
-        {
-            await TryListAsync();
+            resealed = true;
         }
     }
 

@@ -99,6 +99,9 @@ public sealed partial class EndpointDeliveryGrain(
     // The signing secrets in clear (the state holds them encrypted), decoded once per activation and per change.
     private List<(byte[] Key, DateTimeOffset? ExpiresAt)> signingKeys = [];
 
+    // Whether this activation rewrote the stored secrets under the active key.
+    private bool resealed;
+
     private string Id => this.GetPrimaryKeyString();
 
     private string SecretPurpose => "endpoint-secret/" + Id;
@@ -114,7 +117,25 @@ public sealed partial class EndpointDeliveryGrain(
         {
             state.State.Secrets = secrets.Select(s => s with { Secret = protector.Protect(protector.Unprotect(s.Secret, SecretPurpose), SecretPurpose) }).ToList();
             await state.WriteStateAsync(cancellationToken);
+            resealed = true;
         }
+    }
+
+    public async Task<bool> ResealSecretsAsync()
+    {
+        if (state.State.Secrets.Any(s => protector.NeedsProtecting(s.Secret)))
+        {
+            // Normally done when the grain activated (keys change only with a restart); checked again all the same.
+            await InTurnAsync(async () =>
+            {
+                state.State.Secrets = state.State.Secrets
+                    .Select(s => s with { Secret = protector.Protect(protector.Unprotect(s.Secret, SecretPurpose), SecretPurpose) }).ToList();
+                await state.WriteStateAsync();
+            });
+            resealed = true;
+        }
+
+        return resealed;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -34,6 +34,9 @@ public sealed class EndpointRegistryGrain(
         return infos.OfType<EndpointInfo>().OrderBy(e => e.CreatedAt).ToList();
     }
 
+    public Task<IReadOnlyList<string>> ListEndpointIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. state.State.Endpoints.Keys.Order(StringComparer.Ordinal)]);
+
     public async Task<EndpointInfo?> UpdateEndpointAsync(string endpointId, EndpointPatch patch)
     {
         if (!state.State.Endpoints.TryGetValue(endpointId, out var registered))

@@ -40,9 +40,17 @@ public sealed class BetterDataApp : WebApplicationFactory<Program>
             ["ConnectionStrings:Postgres"] = postgres,
             ["Secrets:Keys:test"] = SecretsKey,
         };
+        // A null value removes a default (say, the test encryption key).
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            this.settings[key] = value;
+            if (value is null)
+            {
+                this.settings.Remove(key);
+            }
+            else
+            {
+                this.settings[key] = value;
+            }
         }
 
         UseKestrel(0);

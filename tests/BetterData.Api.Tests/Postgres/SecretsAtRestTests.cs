@@ -71,6 +71,75 @@ public sealed class SecretsAtRestTests(PostgresFixture postgres)
         Assert.DoesNotContain(clear.Append(legacyEndpointSecret).Append(legacyShopSecret), secret => rows.Any(row => Contains(row, secret)));
     }
 
+    [Fact]
+    public async Task KeyRotation_ResealMovesEverySecretToTheNewKey_ThenTheOldKeyCanGo_AndAMissingKeyIsReported()
+    {
+        var cs = await postgres.NewDatabaseAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        string tenant;
+        CreatedEndpoint endpoint;
+        await using (var first = new BetterDataApp(postgres: cs))
+        {
+            var shop = await CommerceClient.CreateAsync(first, squareMerchant: Merchant);
+            tenant = shop.TenantId;
+            endpoint = await shop.Tenant.CreateEndpointAsync(tenant, receiver.Url, EventType);
+        }
+
+        // Every silo restarted with both keys, the new one active; then the reseal.
+        var next = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
+        await using (var both = new BetterDataApp(postgres: cs, settings: new Dictionary<string, string?>
+        {
+            ["Secrets:Keys:next"] = next,
+            ["Secrets:ActiveKey"] = "next",
+        }))
+        {
+            var report = await both.Admin().PostAsync("/api/admin/secrets/reseal", null);
+            var text = await report.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+            using var json = System.Text.Json.JsonDocument.Parse(text);
+            Assert.Equal(1, json.RootElement.GetProperty("endpoints").GetInt32());
+            Assert.Equal(2, json.RootElement.GetProperty("connections").GetInt32());
+            Assert.Equal(3, json.RootElement.GetProperty("rewritten").GetInt32());
+            Assert.Equal(0, json.RootElement.GetProperty("failedCount").GetInt32());
+            Assert.Equal(HttpStatusCode.Forbidden, (await (await CommerceClient.CreateAsync(both, shop: "x.myshopify.com")).Tenant
+                .PostAsync("/api/admin/secrets/reseal", null)).StatusCode);
+        }
+
+        var rows = await StorageRowsAsync(cs);
+        Assert.DoesNotContain(rows, row => Contains(row, "enc:v1:test:"));
+        Assert.True(rows.Count(row => Contains(row, "enc:v1:next:")) >= 3);
+
+        // The old key removed: everything still verifies and signs.
+        await using (var after = new BetterDataApp(postgres: cs, settings: new Dictionary<string, string?>
+        {
+            ["Secrets:Keys:test"] = null,
+            ["Secrets:Keys:next"] = next,
+        }))
+        {
+            var admin = after.Admin();
+            var commerce = new CommerceClient(after, admin, tenant);
+            Assert.Equal(HttpStatusCode.OK, (await commerce.ShopifyAsync("products/create", CommerceClient.Product(1, "Desk", DateTimeOffset.UtcNow, (11, "DESK", 111)))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await commerce.SquareAsync("customer.created", new { }, Merchant)).StatusCode);
+            receiver.Secrets.Add(endpoint.Secret);
+            await admin.PublishAsync(tenant, EventType, new { orderId = "ord_rotated" });
+            Assert.True((await receiver.WaitForAsync(1)).StandardValid);
+        }
+
+        // A silo given neither key cannot read them: the reseal names what failed and the missing key id, no secret.
+        await using var lost = new BetterDataApp(postgres: cs, settings: new Dictionary<string, string?>
+        {
+            ["Secrets:Keys:test"] = null,
+            ["Secrets:Keys:other"] = Convert.ToBase64String(new byte[32]),
+        });
+        var failed = await (await lost.Admin().PostAsync("/api/admin/secrets/reseal", null)).Content.ReadAsStringAsync();
+        using var failure = System.Text.Json.JsonDocument.Parse(failed);
+        // The endpoint, both connections, and the connection of the tenant made during the rotation.
+        Assert.Equal(4, failure.RootElement.GetProperty("failedCount").GetInt32());
+        Assert.Equal(0, failure.RootElement.GetProperty("rewritten").GetInt32());
+        Assert.Contains("'next'", failure.RootElement.GetProperty("failed")[0].GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(new[] { endpoint.Secret, CommerceClient.ShopifySecret, CommerceClient.SquareKey, "sq_token" }, secret => failed.Contains(secret, StringComparison.Ordinal));
+    }
+
     private static async Task RewriteAsync<T>(IGrainStorage storage, string name, GrainId id, Action<T> change) where T : new()
     {
         var state = new GrainState<T>();
