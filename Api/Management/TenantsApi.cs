@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using BetterData.Api.Webhooks;
+using BetterData.Grains.Connections;
 using BetterData.Grains.Hosting.Auth;
 using BetterData.Grains.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,6 +14,8 @@ public static partial class TenantsApi
         var admin = app.MapGroup("/api/tenants").WithTags("Tenants").RequireAuthorization(AuthNames.AdminPolicy);
         admin.MapPost("/", CreateAsync).WithSummary("Create a tenant (admin). The API key is returned once.");
         admin.MapGet("/", ListAsync).WithSummary("Every tenant in id order (admin); page with ?after= (the previous page's next) and ?limit= (1-500, 100).");
+        admin.MapDelete("/{tenant}", DeleteAsync).WithSummary(
+            "Delete a tenant (admin): its key stops working, its endpoints are deleted with their deliveries, its store connections are released. Its id is not reused; its commerce data is kept.");
 
         var tenant = TenantGroup(app);
         tenant.MapGet("/", GetAsync).WithSummary("The tenant.");
@@ -47,7 +51,7 @@ public static partial class TenantsApi
         if (!await grains.GetGrain<ITenantGrain>(id).CreateAsync(request.Name!.Trim(), ApiKeys.Hash(key)))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Tenant exists",
-                detail: $"A tenant with id '{id}' already exists.");
+                detail: $"A tenant with id '{id}' already exists (the id of a deleted tenant is not reused).");
         }
 
         return TypedResults.Created($"/api/tenants/{id}", new CreatedTenant(id, request.Name.Trim(), key));
@@ -63,6 +67,23 @@ public static partial class TenantsApi
         return await grain.GetAsync() is { } info && await grain.ReplaceApiKeyAsync(ApiKeys.Hash(key))
             ? TypedResults.Ok(new CreatedTenant(tenant, info.Name, key))
             : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string tenant, IGrainFactory grains, ConnectionCredentialsCache credentials)
+    {
+        var connections = await grains.GetGrain<ITenantConnectionsGrain>(tenant).ListAsync();
+        if (!await grains.GetGrain<ITenantGrain>(tenant).DeleteAsync())
+        {
+            return TypedResults.NotFound();
+        }
+
+        // This node's cached credentials go at once; other API nodes drop theirs within Commerce:CredentialCacheTtl.
+        foreach (var key in connections)
+        {
+            credentials.Evict(key);
+        }
+
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<TenantInfo>, NotFound>> GetAsync(string tenant, IGrainFactory grains) =>

@@ -12,6 +12,12 @@ public interface ICommerceConnectionGrain : IGrainWithStringKey
     /// <summary>The owning tenant and the secrets valid now (current, and the previous one during its grace period); null when unknown.</summary>
     Task<ConnectionCredentials?> GetCredentialsAsync();
 
+    /// <summary>
+    /// Forgets the connection if <paramref name="tenantId"/> owns it (its tenant was deleted): its webhooks then
+    /// answer as for an unknown store, and another tenant may connect it. False when another tenant owns it.
+    /// </summary>
+    Task<bool> ReleaseAsync(string tenantId);
+
     /// <summary>The public view (never secrets); null when unknown.</summary>
     Task<ConnectionView?> GetAsync();
 

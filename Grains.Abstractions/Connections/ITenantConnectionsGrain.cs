@@ -10,6 +10,9 @@ public interface ITenantConnectionsGrain : IGrainWithStringKey
     /// <summary>Adds a connection key (<see cref="ConnectionKeys.Of"/>); repeating it changes nothing.</summary>
     Task AddAsync(string connectionKey);
 
+    /// <summary>Removes a connection key; repeating it changes nothing.</summary>
+    Task RemoveAsync(string connectionKey);
+
     /// <summary>The tenant's connection keys in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync();
 }

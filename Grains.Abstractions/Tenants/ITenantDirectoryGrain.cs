@@ -9,6 +9,9 @@ public interface ITenantDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Adds or refreshes a tenant; repeating it changes nothing.</summary>
     Task AddAsync(TenantInfo tenant);
 
+    /// <summary>Removes a tenant; repeating it changes nothing.</summary>
+    Task RemoveAsync(string tenantId);
+
     /// <summary>Tenants in id order (ordinal) after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
     Task<TenantPage> ListAsync(string? after, int limit);
 }

@@ -14,4 +14,11 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>True when the SHA-256 hash of a presented key matches the stored one (constant-time compare).</summary>
     Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash);
+
+    /// <summary>
+    /// Deletes the tenant: its key stops working at once, its endpoints are deleted with their deliveries and log,
+    /// its store connections are released (another tenant may connect those stores), and it leaves the tenant list.
+    /// Its id is not reused. Repeating it finishes a deletion that stopped half-way. False when there is no such tenant.
+    /// </summary>
+    Task<bool> DeleteAsync();
 }

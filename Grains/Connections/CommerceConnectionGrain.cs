@@ -138,6 +138,24 @@ public sealed partial class CommerceConnectionGrain(
         return Task.FromResult<ConnectionCredentials?>(new(s.TenantId, secrets, s.NotificationUrl, accessToken, s.ApiBaseUrl));
     }
 
+    public async Task<bool> ReleaseAsync(string tenantId)
+    {
+        if (!state.RecordExists)
+        {
+            return true;
+        }
+
+        if (state.State.TenantId != tenantId)
+        {
+            return false;
+        }
+
+        await state.ClearStateAsync();
+        state.State = new CommerceConnectionState();
+        (secret, previousSecret, accessToken) = ("", null, null);
+        return true;
+    }
+
     public Task<ConnectionView?> GetAsync() => Task.FromResult(state.RecordExists ? View() : null);
 
     private ConnectionView View()

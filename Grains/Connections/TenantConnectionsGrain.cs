@@ -19,6 +19,14 @@ public sealed class TenantConnectionsGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task RemoveAsync(string connectionKey)
+    {
+        if (state.State.Keys.Remove(connectionKey))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Keys]);
 }
 

@@ -197,6 +197,9 @@ public sealed partial class EndpointDeliveryGrain(
     public async Task DeleteAsync()
     {
         state.State.Deleted = true;
+        // A deleted endpoint signs nothing again: its secrets go too.
+        state.State.Secrets = [];
+        signingKeys = [];
         timer?.Dispose();
         ready.Clear();
         readyOrder.Clear();

@@ -20,6 +20,14 @@ public sealed class TenantDirectoryGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task RemoveAsync(string tenantId)
+    {
+        if (state.State.Tenants.Remove(tenantId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<TenantPage> ListAsync(string? after, int limit)
     {
         var page = state.State.Tenants.Values

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using BetterData.Grains.Connections;
+using BetterData.Grains.Delivery;
 using BetterData.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +15,7 @@ public sealed partial class TenantGrain(
     // before the directory existed) adds itself when it next activates: every request with its key activates it.
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.RecordExists && !state.State.Listed)
+        if (state.RecordExists && !state.State.Listed && state.State.DeletedAt is null)
         {
             await TryListAsync();
         }
@@ -50,7 +52,7 @@ public sealed partial class TenantGrain(
 
     public async Task<bool> ReplaceApiKeyAsync(byte[] apiKeyHash)
     {
-        if (!state.RecordExists)
+        if (!Exists)
         {
             return false;
         }
@@ -61,11 +63,51 @@ public sealed partial class TenantGrain(
     }
 
     public Task<TenantInfo?> GetAsync() =>
-        Task.FromResult(state.RecordExists ? new TenantInfo(this.GetPrimaryKeyString(), state.State.Name, state.State.CreatedAt) : null);
+        Task.FromResult(Exists ? new TenantInfo(this.GetPrimaryKeyString(), state.State.Name, state.State.CreatedAt) : null);
 
     public Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash) =>
-        Task.FromResult(state.RecordExists && CryptographicOperations.FixedTimeEquals(state.State.ApiKeyHash, apiKeyHash));
+        Task.FromResult(Exists && CryptographicOperations.FixedTimeEquals(state.State.ApiKeyHash, apiKeyHash));
+
+    public async Task<bool> DeleteAsync()
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        var tenantId = this.GetPrimaryKeyString();
+        if (state.State.DeletedAt is null)
+        {
+            // First, so the key stops working before anything else goes; the key hash goes with it.
+            state.State.DeletedAt = time.GetUtcNow();
+            state.State.ApiKeyHash = [];
+            await state.WriteStateAsync();
+        }
+
+        // Each step is idempotent, so a repeated delete finishes one that stopped half-way.
+        var registry = GrainFactory.GetGrain<IEndpointRegistryGrain>(tenantId);
+        foreach (var endpointId in await registry.ListEndpointIdsAsync())
+        {
+            await registry.DeleteEndpointAsync(endpointId);
+        }
+
+        var connections = GrainFactory.GetGrain<ITenantConnectionsGrain>(tenantId);
+        foreach (var key in await connections.ListAsync())
+        {
+            await GrainFactory.GetGrain<ICommerceConnectionGrain>(key).ReleaseAsync(tenantId);
+            await connections.RemoveAsync(key);
+        }
+
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(0).RemoveAsync(tenantId);
+        LogDeleted(logger, tenantId);
+        return true;
+    }
+
+    private bool Exists => state.RecordExists && state.State.DeletedAt is null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} could not be added to the tenant directory; it tries again when it next activates")]
     private static partial void LogListingFailed(ILogger logger, Exception exception, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} deleted: key revoked, endpoints deleted, connections released, unlisted")]
+    private static partial void LogDeleted(ILogger logger, string tenantId);
 }

@@ -9,4 +9,7 @@ public sealed class TenantState
 
     /// <summary>The tenant directory has this tenant (false for a tenant whose add has not completed yet).</summary>
     [Id(3)] public bool Listed { get; set; }
+
+    /// <summary>Set when the tenant was deleted: it no longer exists for the API, and its id is not reused.</summary>
+    [Id(4)] public DateTimeOffset? DeletedAt { get; set; }
 }

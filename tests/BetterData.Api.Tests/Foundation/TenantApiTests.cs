@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BetterData.Api.Management;
+using BetterData.Api.Tests.Commerce;
+using BetterData.Api.Tests.Delivery;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Hosting;
 using BetterData.Grains.Tenants;
@@ -57,6 +59,39 @@ public sealed class TenantApiTests
         var all = (await admin.GetFromJsonAsync<TenantPage>("/api/tenants?limit=500", json))!;
         Assert.Equal(["a-co", "b-co", "c-co", "d-co", "legacy-co"], all.Data.Select(t => t.Id));
         Assert.Equal("Legacy", all.Data[^1].Name);
+    }
+
+    [Fact]
+    public async Task Delete_AdminOnly_RevokesTheKey_DeletesEndpoints_ReleasesStores_Unlists_AndKeepsTheIdTaken()
+    {
+        await using var app = new BetterDataApp();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shop = await CommerceClient.CreateAsync(app);
+        var tenant = shop.TenantId;
+        var endpoint = await shop.Tenant.CreateEndpointAsync(tenant, receiver.Url, "order.allocation_succeeded");
+        var admin = app.Admin();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await shop.Tenant.DeleteAsync($"/api/tenants/{tenant}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/tenants/no-such-tenant")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/tenants/{tenant}")).StatusCode);
+
+        // The key stops working; the tenant is gone from reads and the list.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await shop.Tenant.GetAsync($"/api/tenants/{tenant}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/tenants/{tenant}")).StatusCode);
+        Assert.DoesNotContain(tenant, await admin.GetStringAsync("/api/tenants?limit=500"), StringComparison.Ordinal);
+        // Its endpoints are deleted and sign nothing more; its store answers as an unknown one.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/tenants/{tenant}/endpoints/{endpoint.Endpoint.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "A", DateTimeOffset.UtcNow, (11, "A", 111)))).StatusCode);
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/connections")).GetProperty("data").GetArrayLength());
+
+        // Another tenant may connect the store now; the id stays taken; deleting again is a no-op.
+        var (otherId, other) = await app.CreateTenantAsync();
+        Assert.Equal(HttpStatusCode.OK, (await other.PutAsJsonAsync($"/api/tenants/{otherId}/connections/shopify",
+            new { shopDomain = "acme.myshopify.com", webhookSecret = "new-owner" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/tenants", new { name = "Again", id = tenant })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/tenants/{tenant}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await shop.ShopifyAsync("products/create", CommerceClient.Product(2, "B", DateTimeOffset.UtcNow, (21, "B", 211)),
+            secret: "new-owner")).StatusCode);
     }
 
     [Fact]
