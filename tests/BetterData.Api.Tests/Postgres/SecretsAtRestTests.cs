@@ -30,14 +30,7 @@ public sealed class SecretsAtRestTests(PostgresFixture postgres)
     {
         var cs = await postgres.NewDatabaseAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
-        string tenant;
-        CreatedEndpoint endpoint;
-        await using (var first = new BetterDataApp(postgres: cs))
-        {
-            var shop = await CommerceClient.CreateAsync(first, squareMerchant: Merchant);
-            tenant = shop.TenantId;
-            endpoint = await shop.Tenant.CreateEndpointAsync(tenant, receiver.Url, EventType);
-        }
+        var (tenant, endpoint) = await SeedAsync(cs, receiver);
 
         string[] clear = [endpoint.Secret, endpoint.Secret["whsec_".Length..], CommerceClient.ShopifySecret, CommerceClient.SquareKey, "sq_token"];
         var rows = await StorageRowsAsync(cs);
@@ -76,14 +69,7 @@ public sealed class SecretsAtRestTests(PostgresFixture postgres)
     {
         var cs = await postgres.NewDatabaseAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
-        string tenant;
-        CreatedEndpoint endpoint;
-        await using (var first = new BetterDataApp(postgres: cs))
-        {
-            var shop = await CommerceClient.CreateAsync(first, squareMerchant: Merchant);
-            tenant = shop.TenantId;
-            endpoint = await shop.Tenant.CreateEndpointAsync(tenant, receiver.Url, EventType);
-        }
+        var (tenant, endpoint) = await SeedAsync(cs, receiver);
 
         // Every silo restarted with both keys, the new one active; then the reseal.
         var next = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
@@ -138,6 +124,15 @@ public sealed class SecretsAtRestTests(PostgresFixture postgres)
         Assert.Equal(0, failure.RootElement.GetProperty("rewritten").GetInt32());
         Assert.Contains("'next'", failure.RootElement.GetProperty("failed")[0].GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(new[] { endpoint.Secret, CommerceClient.ShopifySecret, CommerceClient.SquareKey, "sq_token" }, secret => failed.Contains(secret, StringComparison.Ordinal));
+    }
+
+    // A tenant with a Shopify and a Square connection (webhook secrets and an access token) and an endpoint at the
+    // receiver, made by a first process under the test key, which has stopped since.
+    private static async Task<(string Tenant, CreatedEndpoint Endpoint)> SeedAsync(string cs, WebhookReceiver receiver)
+    {
+        await using var first = new BetterDataApp(postgres: cs);
+        var shop = await CommerceClient.CreateAsync(first, squareMerchant: Merchant);
+        return (shop.TenantId, await shop.Tenant.CreateEndpointAsync(shop.TenantId, receiver.Url, EventType));
     }
 
     private static async Task RewriteAsync<T>(IGrainStorage storage, string name, GrainId id, Action<T> change) where T : new()
