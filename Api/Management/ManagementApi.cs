@@ -8,7 +8,11 @@ public static class ManagementApi
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder) => builder;
+    public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<KnownTenants>();
+        return builder;
+    }
 
     /// <summary>Every <c>/api</c> route. Tenant routes live under <c>/api/tenants/{tenant}</c> and need that tenant's key or the admin key.</summary>
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder endpoints)

@@ -25,7 +25,7 @@ public static partial class TenantsApi
 
     /// <summary>The group every tenant-scoped area maps onto: <c>/api/tenants/{tenant}</c>, tenant key or admin key.</summary>
     public static RouteGroupBuilder TenantGroup(IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/tenants/{tenant}").WithTags("Tenants").RequireAuthorization(AuthNames.TenantPolicy);
+        app.MapGroup("/api/tenants/{tenant}").WithTags("Tenants").RequireAuthorization(AuthNames.TenantPolicy).AddEndpointFilter<KnownTenantFilter>();
 
     private static async Task<Results<Created<CreatedTenant>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateTenant request, IGrainFactory grains)
@@ -69,13 +69,16 @@ public static partial class TenantsApi
             : TypedResults.NotFound();
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string tenant, IGrainFactory grains, ConnectionCredentialsCache credentials)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string tenant, IGrainFactory grains, ConnectionCredentialsCache credentials,
+        KnownTenants known)
     {
         var connections = await grains.GetGrain<ITenantConnectionsGrain>(tenant).ListAsync();
         if (!await grains.GetGrain<ITenantGrain>(tenant).DeleteAsync())
         {
             return TypedResults.NotFound();
         }
+
+        known.Forget(tenant);
 
         // This node's cached credentials go at once; other API nodes drop theirs within Commerce:CredentialCacheTtl.
         foreach (var key in connections)

@@ -1,10 +1,15 @@
 using System.Net;
 using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Connections;
+using BetterData.Grains.Delivery;
 using static BetterData.Api.Tests.BadInput.BadInputRunner;
 
 namespace BetterData.Api.Tests.BadInput;
 
-/// <summary>The management API: hostile requests get their documented status and create or change no tenant.</summary>
+/// <summary>
+/// The management API: hostile requests get their documented status and create or change no tenant, and the admin key
+/// writes nothing under a tenant that does not exist.
+/// </summary>
 public sealed class ManagementBadInputTests
 {
     [Fact]
@@ -36,11 +41,25 @@ public sealed class ManagementBadInputTests
             new("read, no key", HttpStatusCode.Unauthorized, () => Get($"/api/tenants/{tenant}", null)),
             new("read, unknown tenant (admin)", HttpStatusCode.NotFound, () => Get("/api/tenants/nobody", BetterDataApp.AdminKey)),
             new("billing, another tenant's key", HttpStatusCode.Forbidden, () => Get($"/api/tenants/{tenant}/billing", otherKey)),
+            new("endpoint under an unknown tenant (admin)", HttpStatusCode.NotFound,
+                () => Post("/api/tenants/nobody/endpoints", """{"url":"https://hooks.example.com/x"}""", headers: admin)),
+            new("connection under an unknown tenant (admin)", HttpStatusCode.NotFound,
+                () => WithMethod(HttpMethod.Put, Post("/api/tenants/nobody/connections/shopify", """{"shopDomain":"nobody.myshopify.com","webhookSecret":"s"}""", headers: admin))),
+            new("publish under an unknown tenant (admin)", HttpStatusCode.NotFound,
+                () => Post("/api/tenants/nobody/events", """{"type":"order.allocation_succeeded","data":{}}""", headers: admin)),
         };
 
         var admins = app.Admin();
         await AssertAllAsync(app.Anonymous(), cases, async () =>
-            await admins.GetStringAsync($"/api/tenants/{tenant}") + (int)(await admins.GetAsync("/api/tenants/victim")).StatusCode);
+            await admins.GetStringAsync($"/api/tenants/{tenant}") + (int)(await admins.GetAsync("/api/tenants/victim")).StatusCode
+            + string.Join(",", await app.Grains.GetGrain<IEndpointRegistryGrain>("nobody").ListEndpointIdsAsync())
+            + (await app.Grains.GetGrain<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Shopify, "nobody.myshopify.com")).GetAsync() is null));
+    }
+
+    private static HttpRequestMessage WithMethod(HttpMethod method, HttpRequestMessage request)
+    {
+        request.Method = method;
+        return request;
     }
 
     private static HttpRequestMessage Get(string path, string? key)

@@ -5,6 +5,8 @@ using BetterData.Api.Management;
 using BetterData.Api.Tests.Commerce;
 using BetterData.Api.Tests.Delivery;
 using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Connections;
+using BetterData.Grains.Delivery;
 using BetterData.Grains.Hosting;
 using BetterData.Grains.Tenants;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,10 +81,13 @@ public sealed class TenantApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await shop.Tenant.GetAsync($"/api/tenants/{tenant}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/tenants/{tenant}")).StatusCode);
         Assert.DoesNotContain(tenant, await admin.GetStringAsync("/api/tenants?limit=500"), StringComparison.Ordinal);
-        // Its endpoints are deleted and sign nothing more; its store answers as an unknown one.
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/tenants/{tenant}/endpoints/{endpoint.Endpoint.Id}")).StatusCode);
+        // Its routes are a 404 even for the admin; its endpoints are deleted; its store answers as an unknown one.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/tenants/{tenant}/endpoints")).StatusCode);
+        Assert.Empty(await app.Grains.GetGrain<IEndpointRegistryGrain>(tenant).ListEndpointIdsAsync());
+        Assert.Null(await app.Grains.GetGrain<IEndpointDeliveryGrain>(endpoint.Endpoint.Id).GetAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "A", DateTimeOffset.UtcNow, (11, "A", 111)))).StatusCode);
-        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/connections")).GetProperty("data").GetArrayLength());
+        Assert.Null(await app.Grains.GetGrain<ICommerceConnectionGrain>(ConnectionKeys.Of(ConnectionKeys.Shopify, "acme.myshopify.com")).GetAsync());
+        Assert.Empty(await app.Grains.GetGrain<ITenantConnectionsGrain>(tenant).ListAsync());
 
         // Another tenant may connect the store now; the id stays taken; deleting again is a no-op.
         var (otherId, other) = await app.CreateTenantAsync();
