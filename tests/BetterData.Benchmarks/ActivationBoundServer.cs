@@ -1,8 +1,5 @@
-using System.Net;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Signing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace BetterData.Benchmarks;
 
@@ -26,9 +23,7 @@ public sealed class ActivationBoundServer : IAsyncDisposable
 
     public static async Task<ActivationBoundServer> StartAsync(string secret)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = FloorServer.CreateBuilder();
         builder.UseOrleans(silo => silo.UseLocalhostClustering(
             FreePort.Next(), FreePort.Next(), serviceId: "bench-bound", clusterId: "bench-bound-" + Guid.NewGuid().ToString("N")[..8]));
         var app = builder.Build();
@@ -48,8 +43,7 @@ public sealed class ActivationBoundServer : IAsyncDisposable
             return Results.Json(new { received = true, result = "accepted" });
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ActivationBoundServer(app, new Uri(address));
+        return new ActivationBoundServer(app, FloorServer.AddressOf(app));
     }
 
     public async ValueTask DisposeAsync()

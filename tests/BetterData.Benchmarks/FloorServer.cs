@@ -32,10 +32,7 @@ public sealed class FloorServer : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = CreateBuilder().Build();
         string[] secrets = [secret];
         app.MapPost("/webhooks/shopify", async (HttpContext http) =>
         {
@@ -60,9 +57,21 @@ public sealed class FloorServer : IAsyncDisposable
             return Results.Json(new { received = true, result = "accepted" });
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FloorServer(app, new Uri(address));
+        return new FloorServer(app, AddressOf(app));
     }
+
+    /// <summary>A slim host on a free loopback port, logging nothing (the reference servers' common start).</summary>
+    internal static WebApplicationBuilder CreateBuilder()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        return builder;
+    }
+
+    /// <summary>Where a started host listens.</summary>
+    internal static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public async ValueTask DisposeAsync()
     {
