@@ -1,10 +1,12 @@
 using BetterData.Grains.Billing;
-using BetterData.Grains.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BetterData.Api.Management;
 
-/// <summary>A tenant's billing as Stripe told it: record, current capability snapshot, audit log.</summary>
+/// <summary>
+/// A tenant's billing as Stripe told it: record, current capability snapshot, audit log. An unknown tenant is a 404
+/// before these run (<see cref="KnownTenantFilter"/>, on every tenant route).
+/// </summary>
 public static class BillingApi
 {
     public static RouteGroupBuilder MapBillingApi(this IEndpointRouteBuilder app)
@@ -16,13 +18,8 @@ public static class BillingApi
         return tenant;
     }
 
-    private static async Task<Results<Ok<BillingRecord>, NotFound<ProblemDetails>>> GetBillingAsync(string tenant, IGrainFactory grains)
+    private static async Task<Ok<BillingRecord>> GetBillingAsync(string tenant, IGrainFactory grains)
     {
-        if (await grains.GetGrain<ITenantGrain>(tenant).GetAsync() is null)
-        {
-            return NoTenant(tenant);
-        }
-
         var billing = grains.GetGrain<ITenantBillingGrain>(tenant);
         if (await billing.GetBillingAsync() is { } record)
         {
@@ -34,13 +31,10 @@ public static class BillingApi
             null, null, null, null, null, null, null, null));
     }
 
-    private static async Task<Results<Ok<TenantCapabilitySnapshot>, NotFound<ProblemDetails>>> GetCapabilitiesAsync(
-        string tenant, IGrainFactory grains) =>
-        await grains.GetGrain<ITenantGrain>(tenant).GetAsync() is null
-            ? NoTenant(tenant)
-            : TypedResults.Ok(await grains.GetGrain<ITenantBillingGrain>(tenant).GetCapabilitiesAsync());
+    private static async Task<Ok<TenantCapabilitySnapshot>> GetCapabilitiesAsync(string tenant, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ITenantBillingGrain>(tenant).GetCapabilitiesAsync());
 
-    private static async Task<Results<Ok<BillingAuditPage>, ValidationProblem, NotFound<ProblemDetails>>> GetAuditAsync(
+    private static async Task<Results<Ok<BillingAuditPage>, ValidationProblem>> GetAuditAsync(
         string tenant, string? cursor, int? limit, IGrainFactory grains)
     {
         if (!BillingAuditCursor.TryDecode(cursor, out _))
@@ -53,18 +47,6 @@ public static class BillingApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
         }
 
-        if (await grains.GetGrain<ITenantGrain>(tenant).GetAsync() is null)
-        {
-            return NoTenant(tenant);
-        }
-
         return TypedResults.Ok(await grains.GetGrain<ITenantBillingGrain>(tenant).GetAuditAsync(cursor, limit ?? 50));
     }
-
-    private static NotFound<ProblemDetails> NoTenant(string tenant) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "Tenant not found",
-        Detail = $"There is no tenant '{tenant}'.",
-    });
 }

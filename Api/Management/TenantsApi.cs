@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using BetterData.Api.Webhooks;
-using BetterData.Grains.Connections;
 using BetterData.Grains.Hosting.Auth;
 using BetterData.Grains.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -72,8 +71,7 @@ public static partial class TenantsApi
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(string tenant, IGrainFactory grains, ConnectionCredentialsCache credentials,
         KnownTenants known)
     {
-        var connections = await grains.GetGrain<ITenantConnectionsGrain>(tenant).ListAsync();
-        if (!await grains.GetGrain<ITenantGrain>(tenant).DeleteAsync())
+        if (await grains.GetGrain<ITenantGrain>(tenant).DeleteAsync() is not { } connections)
         {
             return TypedResults.NotFound();
         }

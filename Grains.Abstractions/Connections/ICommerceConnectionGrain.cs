@@ -22,8 +22,9 @@ public interface ICommerceConnectionGrain : IGrainWithStringKey
     Task<ConnectionView?> GetAsync();
 
     /// <summary>
-    /// Makes sure the stored secrets are encrypted under the active key (after a key rotation); true when this
-    /// activation rewrote them. Throws when a stored secret's key is not configured.
+    /// Whether this activation rewrote the stored secrets under the active key (each activation does, for secrets in
+    /// clear or under another key), so calling it after a key rotation moves them. Throws when a stored secret's key
+    /// is not configured (the activation fails).
     /// </summary>
     Task<bool> ResealSecretsAsync();
 }

@@ -18,7 +18,8 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>
     /// Deletes the tenant: its key stops working at once, its endpoints are deleted with their deliveries and log,
     /// its store connections are released (another tenant may connect those stores), and it leaves the tenant list.
-    /// Its id is not reused. Repeating it finishes a deletion that stopped half-way. False when there is no such tenant.
+    /// Its id is not reused. Repeating it finishes a deletion that stopped half-way. Returns the keys of the connections
+    /// it released (for API nodes' credential caches); null when there is no such tenant.
     /// </summary>
-    Task<bool> DeleteAsync();
+    Task<IReadOnlyList<string>?> DeleteAsync();
 }

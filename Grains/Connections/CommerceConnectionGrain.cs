@@ -35,28 +35,8 @@ public sealed partial class CommerceConnectionGrain(
         secret = protector.Unprotect(s.Secret, Purpose);
         previousSecret = s.PreviousSecret is { } previous ? protector.Unprotect(previous, Purpose) : null;
         accessToken = s.AccessToken is { } token ? protector.Unprotect(token, Purpose) : null;
-        // Stored in clear (before encryption existed) or under a retired key: rewrite it under the active key.
-        await ResealAsync(cancellationToken);
-
-        if (!s.Listed)
-        {
-            await TryListAsync();
-        }
-    }
-
-    public async Task<bool> ResealSecretsAsync()
-    {
-        if (state.RecordExists)
-        {
-            await ResealAsync(CancellationToken.None);
-        }
-
-        return resealed;
-    }
-
-    private async Task ResealAsync(CancellationToken cancellationToken)
-    {
-        var s = state.State;
+        // Stored in clear (before encryption existed) or under a retired key: rewrite it under the active key. Keys
+        // change only with a restart, so this is the one place that can find any.
         if (protector.NeedsProtecting(s.Secret) || s.PreviousSecret is { } p && protector.NeedsProtecting(p)
             || s.AccessToken is { } t && protector.NeedsProtecting(t))
         {
@@ -64,7 +44,14 @@ public sealed partial class CommerceConnectionGrain(
             await state.WriteStateAsync(cancellationToken);
             resealed = true;
         }
+
+        if (!s.Listed)
+        {
+            await TryListAsync();
+        }
     }
+
+    public Task<bool> ResealSecretsAsync() => Task.FromResult(resealed);
 
     public async Task<ConnectionView?> ConnectAsync(ConnectionRequest request)
     {

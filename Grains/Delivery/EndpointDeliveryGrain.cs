@@ -110,33 +110,19 @@ public sealed partial class EndpointDeliveryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var secrets = state.State.Secrets;
-        signingKeys = secrets.Select(s => (StandardWebhookSignature.SecretBytes(protector.Unprotect(s.Secret, SecretPurpose)), s.ExpiresAt)).ToList();
-        // Stored in clear (before encryption existed) or under a retired key: rewrite them under the active key.
-        if (secrets.Any(s => protector.NeedsProtecting(s.Secret)))
+        var clear = state.State.Secrets.Select(s => (Secret: protector.Unprotect(s.Secret, SecretPurpose), s.ExpiresAt)).ToList();
+        signingKeys = clear.Select(c => (StandardWebhookSignature.SecretBytes(c.Secret), c.ExpiresAt)).ToList();
+        // Stored in clear (before encryption existed) or under a retired key: rewrite them under the active key. Keys
+        // change only with a restart, so this is the one place that can find any.
+        if (state.State.Secrets.Any(s => protector.NeedsProtecting(s.Secret)))
         {
-            state.State.Secrets = secrets.Select(s => s with { Secret = protector.Protect(protector.Unprotect(s.Secret, SecretPurpose), SecretPurpose) }).ToList();
+            state.State.Secrets = clear.Select(c => new EndpointSecret(protector.Protect(c.Secret, SecretPurpose), c.ExpiresAt)).ToList();
             await state.WriteStateAsync(cancellationToken);
             resealed = true;
         }
     }
 
-    public async Task<bool> ResealSecretsAsync()
-    {
-        if (state.State.Secrets.Any(s => protector.NeedsProtecting(s.Secret)))
-        {
-            // Normally done when the grain activated (keys change only with a restart); checked again all the same.
-            await InTurnAsync(async () =>
-            {
-                state.State.Secrets = state.State.Secrets
-                    .Select(s => s with { Secret = protector.Protect(protector.Unprotect(s.Secret, SecretPurpose), SecretPurpose) }).ToList();
-                await state.WriteStateAsync();
-            });
-            resealed = true;
-        }
-
-        return resealed;
-    }
+    public Task<bool> ResealSecretsAsync() => Task.FromResult(resealed);
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -29,6 +29,7 @@ public sealed class SecretProtector
 
     private readonly Dictionary<string, byte[]> keys;
     private readonly string activeKeyId;
+    private readonly string activePrefix;
 
     public SecretProtector(IReadOnlyDictionary<string, byte[]> keys, string activeKeyId)
     {
@@ -39,6 +40,7 @@ public sealed class SecretProtector
 
         this.keys = keys.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         this.activeKeyId = activeKeyId;
+        activePrefix = $"{Prefix}{activeKeyId}:";
     }
 
     /// <summary>The configured keys; with none, a key that lives as long as this process, which only non-durable mode accepts.</summary>
@@ -109,7 +111,7 @@ public sealed class SecretProtector
         }
 
         CryptographicOperations.ZeroMemory(clear);
-        return $"{Prefix}{activeKeyId}:{Convert.ToBase64String(sealedBytes)}";
+        return activePrefix + Convert.ToBase64String(sealedBytes);
     }
 
     /// <summary>
@@ -158,5 +160,5 @@ public sealed class SecretProtector
     }
 
     /// <summary>True for a value stored in clear, or under a key other than the active one: it should be rewritten.</summary>
-    public bool NeedsProtecting(string stored) => !stored.StartsWith($"{Prefix}{activeKeyId}:", StringComparison.Ordinal);
+    public bool NeedsProtecting(string stored) => !stored.StartsWith(activePrefix, StringComparison.Ordinal);
 }

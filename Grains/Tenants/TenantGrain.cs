@@ -68,11 +68,11 @@ public sealed partial class TenantGrain(
     public Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash) =>
         Task.FromResult(Exists && CryptographicOperations.FixedTimeEquals(state.State.ApiKeyHash, apiKeyHash));
 
-    public async Task<bool> DeleteAsync()
+    public async Task<IReadOnlyList<string>?> DeleteAsync()
     {
         if (!state.RecordExists)
         {
-            return false;
+            return null;
         }
 
         var tenantId = this.GetPrimaryKeyString();
@@ -92,7 +92,8 @@ public sealed partial class TenantGrain(
         }
 
         var connections = GrainFactory.GetGrain<ITenantConnectionsGrain>(tenantId);
-        foreach (var key in await connections.ListAsync())
+        var released = await connections.ListAsync();
+        foreach (var key in released)
         {
             await GrainFactory.GetGrain<ICommerceConnectionGrain>(key).ReleaseAsync(tenantId);
             await connections.RemoveAsync(key);
@@ -100,7 +101,7 @@ public sealed partial class TenantGrain(
 
         await GrainFactory.GetGrain<ITenantDirectoryGrain>(0).RemoveAsync(tenantId);
         LogDeleted(logger, tenantId);
-        return true;
+        return released;
     }
 
     private bool Exists => state.RecordExists && state.State.DeletedAt is null;
