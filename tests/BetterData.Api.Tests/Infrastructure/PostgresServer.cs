@@ -3,7 +3,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -117,7 +116,7 @@ public sealed class PostgresServer : IAsyncDisposable
                 await RunToolAsync("chown", ["-R", $"{SystemUser}:", root], root, ct).ConfigureAwait(false);
             }
 
-            var created = new PostgresServer(binaries, root, runAsSystemUser, GetFreePort());
+            var created = new PostgresServer(binaries, root, runAsSystemUser, FreePort.Next());
             server = created;
             created._processExitHandler = (_, _) => created.EmergencyShutdown();
             AppDomain.CurrentDomain.ProcessExit += created._processExitHandler;
@@ -622,15 +621,6 @@ public sealed class PostgresServer : IAsyncDisposable
         Database = database,
         IncludeErrorDetail = true,
     }.ConnectionString;
-
-    private static int GetFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static bool IsRoot()
     {
