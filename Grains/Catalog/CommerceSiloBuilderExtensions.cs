@@ -1,4 +1,5 @@
 using BetterData.Grains.Hosting;
+using BetterData.Grains.Orders;
 using BetterData.Grains.Square;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +8,7 @@ namespace BetterData.Grains.Catalog;
 public static class CommerceSiloBuilderExtensions
 {
     /// <summary>
-    /// Commerce sync's silo side: options (<c>Commerce</c> section), the catalog and event-id stores (PostgreSQL when
+    /// Commerce sync's silo side: options (<c>Commerce</c> section), the catalog, event-id and order-list stores (PostgreSQL when
     /// configured, memory otherwise), their retention, and the Square API client.
     /// </summary>
     public static ISiloBuilder AddCommerce(this ISiloBuilder silo, ClusterSettings settings)
@@ -17,11 +18,13 @@ public static class CommerceSiloBuilderExtensions
         {
             silo.Services.AddSingleton<ICatalogStore, PostgresCatalogStore>();
             silo.Services.AddSingleton<IInboundEventLog, PostgresInboundEventLog>();
+            silo.Services.AddSingleton<IOrderIndex, PostgresOrderIndex>();
         }
         else
         {
             silo.Services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
             silo.Services.AddSingleton<IInboundEventLog, InMemoryInboundEventLog>();
+            silo.Services.AddSingleton<IOrderIndex, InMemoryOrderIndex>();
         }
 
         silo.Services.AddHostedService<InboundEventRetentionService>();

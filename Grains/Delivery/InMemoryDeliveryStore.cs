@@ -1,3 +1,5 @@
+using BetterData.Grains.Hosting;
+
 namespace BetterData.Grains.Delivery;
 
 /// <summary>
@@ -125,7 +127,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
 
     public Task<DeliveryPage> ListAsync(string endpointId, DeliveryQuery query)
     {
-        var after = DeliveryCursor.Decode(query.Cursor);
+        var after = KeysetCursor.Decode(query.Cursor);
         lock (gate)
         {
             var items = Rows(endpointId).ByMessage.Values
@@ -139,7 +141,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                 .Take(query.Limit + 1)
                 .Select(r => r.Summary())
                 .ToList();
-            var next = items.Count > query.Limit ? DeliveryCursor.Encode(items[query.Limit - 1].CreatedAt, items[query.Limit - 1].Id) : null;
+            var next = items.Count > query.Limit ? KeysetCursor.Encode(items[query.Limit - 1].CreatedAt, items[query.Limit - 1].Id) : null;
             return Task.FromResult(new DeliveryPage(items.Take(query.Limit).ToList(), next));
         }
     }

@@ -87,7 +87,7 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
 
     public async Task<DeliveryPage> ListAsync(string endpointId, DeliveryQuery query)
     {
-        var after = DeliveryCursor.Decode(query.Cursor);
+        var after = KeysetCursor.Decode(query.Cursor);
         await using var command = db.CreateCommand("""
             SELECT id, message_id, event_type, status, attempts, created_at, next_attempt_at FROM deliveries
             WHERE endpoint_id = $1
@@ -115,7 +115,7 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
             }
         }
 
-        var next = items.Count > query.Limit ? DeliveryCursor.Encode(items[query.Limit - 1].CreatedAt, items[query.Limit - 1].Id) : null;
+        var next = items.Count > query.Limit ? KeysetCursor.Encode(items[query.Limit - 1].CreatedAt, items[query.Limit - 1].Id) : null;
         return new DeliveryPage(items.Take(query.Limit).ToList(), next);
     }
 

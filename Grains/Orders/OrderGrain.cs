@@ -13,8 +13,19 @@ namespace BetterData.Grains.Orders;
 /// retry after a crash mid-allocation does not take stock twice.
 /// </summary>
 public sealed class OrderGrain(
-    [PersistentState("order", StorageNames.Default)] IPersistentState<OrderState> state) : Grain, IOrderGrain
+    [PersistentState("order", StorageNames.Default)] IPersistentState<OrderState> state, IOrderIndex orders) : Grain, IOrderGrain
 {
+    // An order placed before the order list existed lists itself the first time it activates.
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State is { Order: { } order, Announced: true, Listed: false })
+        {
+            await orders.RecordAsync(CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId, order);
+            state.State.Listed = true;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
     public async Task<OrderView> PlaceAsync(OrderPlaced order)
     {
         var tenantId = CommerceKeys.Split(this.GetPrimaryKeyString()).TenantId;
@@ -74,9 +85,11 @@ public sealed class OrderGrain(
 
     public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Order);
 
-    // After the allocation is durable; the idempotency key makes a repeated publish after a crash harmless.
+    // After the allocation is durable: the order's row in the list (a rewrite is harmless), then the event, whose
+    // idempotency key makes a repeated publish after a crash harmless.
     private async Task AnnounceAsync(string tenantId, OrderView order)
     {
+        await orders.RecordAsync(tenantId, order);
         var unmet = order.UnmetLines;
         var type = unmet.Count == 0 ? EventTypes.OrderAllocationSucceeded : EventTypes.OrderAllocationFailed;
         var data = JsonSerializer.Serialize(new
@@ -101,6 +114,7 @@ public sealed class OrderGrain(
         }
 
         state.State.Announced = true;
+        state.State.Listed = true;
         await state.WriteStateAsync();
     }
 }

@@ -50,3 +50,18 @@ CREATE TABLE IF NOT EXISTS inbound_events (
 CREATE INDEX IF NOT EXISTS inbound_events_by_tenant ON inbound_events (tenant_id, seen_at);
 -- Retention deletes by age across tenants; rows arrive in time order, so a BRIN index is enough and nearly free.
 CREATE INDEX IF NOT EXISTS inbound_events_by_age ON inbound_events USING brin (seen_at);
+
+-- Orders, one row each, written by the order grain once its allocation is durable; listed newest first by the order's
+-- own creation time with keyset paging (the id breaks ties, compared bytewise like the in-memory list).
+CREATE TABLE IF NOT EXISTS commerce_orders (
+    tenant_id  text        NOT NULL,
+    order_id   text        NOT NULL,
+    status     text        NOT NULL,
+    source     text        NOT NULL,
+    created_at timestamptz NOT NULL,
+    entry      jsonb       NOT NULL,
+    PRIMARY KEY (tenant_id, order_id)
+);
+
+CREATE INDEX IF NOT EXISTS commerce_orders_newest
+    ON commerce_orders (tenant_id, created_at DESC, order_id COLLATE "C" DESC);

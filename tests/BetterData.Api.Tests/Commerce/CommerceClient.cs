@@ -117,6 +117,14 @@ public sealed class CommerceClient(BetterDataApp app, HttpClient tenant, string 
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 
+    /// <summary>One page of the order list: its order ids, comma-separated in the order given, and the next page's cursor.</summary>
+    public async Task<(string Ids, string? Next)> OrdersAsync(string query = "")
+    {
+        var page = await tenant.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/orders?{query}");
+        return (string.Join(',', page.GetProperty("data").EnumerateArray().Select(o => o.GetProperty("orderId").GetString())),
+            page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetString());
+    }
+
     public async Task<string> StartSessionAsync(params string[] interests)
     {
         var response = await tenant.PostAsJsonAsync($"/api/tenants/{tenantId}/sessions", new { });

@@ -2,8 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Catalog;
+using BetterData.Grains.Hosting;
 using BetterData.Grains.Orders;
 using BetterData.Grains.Square;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace BetterData.Api.Tests.Commerce;
 
@@ -50,6 +53,7 @@ public sealed class CommercePostgresTests(PostgresFixture postgres)
         Assert.Equal(3, product.GetProperty("available").GetInt32());
         Assert.Equal("DESK", (await admin.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products?q=desk")).GetProperty("data")[0].GetProperty("skus")[0].GetString());
         Assert.Equal("allocated", (await second.Grains.GetGrain<IOrderGrain>(CommerceKeys.Of(tenant, "900")).GetAsync())!.Status);
+        Assert.Equal(("900", null), await new CommerceClient(second, admin, tenant).OrdersAsync());
         var view = await admin.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/sessions/{session}");
         Assert.Equal("1", view.GetProperty("interests")[0].GetString());
 
@@ -63,6 +67,50 @@ public sealed class CommercePostgresTests(PostgresFixture postgres)
             seconds: 150);
         Assert.Equal(0, await second.Grains.GetGrain<ISquareSyncGrain>(tenant).GetPendingCountAsync());
         GC.KeepAlive(client);
+    }
+
+    // The SQL side of the order list: ties on created_at (with sub-microsecond ticks PostgreSQL does not keep) page
+    // through by id compared bytewise, the list survives a restart, and an order stored before the list existed lists
+    // itself when it next activates.
+    [Fact]
+    public async Task OrderList_PagesThroughTiesByteWise_SurvivesRestart_AndAnUnlistedOrderListsItselfWhenItActivates()
+    {
+        var cs = await postgres.NewDatabaseAsync();
+        var at = T0.AddTicks(1_234_567);
+        string tenant;
+        await using (var first = new BetterDataApp(postgres: cs))
+        {
+            var shop = await CommerceClient.CreateAsync(first);
+            tenant = shop.TenantId;
+            foreach (var id in new[] { 10, 9, 100 })
+            {
+                (await shop.ShopifyAsync("orders/create", new { id, created_at = at.ToString("O"), line_items = Array.Empty<object>() })).EnsureSuccessStatusCode();
+            }
+
+            (await shop.ShopifyAsync("orders/create", new { id = 1, created_at = T0.ToString("O"), line_items = Array.Empty<object>() })).EnsureSuccessStatusCode();
+            var legacy = first.Grains.GetGrain<IOrderGrain>(CommerceKeys.Of(tenant, "8")).GetGrainId();
+            await first.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default).WriteStateAsync("order", legacy, new GrainState<OrderState>(new OrderState
+            {
+                Order = new OrderView("8", "shopify", "allocated", [], [], null, T0.AddHours(1)),
+                Announced = true,
+            }));
+        }
+
+        await using var second = new BetterDataApp(postgres: cs);
+        var client = new CommerceClient(second, second.Admin(), tenant);
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var (ids, next) = await client.OrdersAsync("limit=1" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            seen.Add(ids);
+            cursor = next;
+        }
+        while (cursor is not null && seen.Count < 10);
+
+        Assert.Equal(["9", "100", "10", "1"], seen);
+        Assert.NotNull(await client.OrderAsync("8")); // activates it
+        Assert.Equal(("8,9,100,10,1", null), await client.OrdersAsync());
     }
 
     [Fact]

@@ -330,4 +330,49 @@ public sealed class ShopifyWebhookTests
         Assert.Equal(1, (await shop.ProductAsync("2"))!.Value.GetProperty("available").GetInt32());
         Assert.Equal(1, (await shop.ProductAsync("1"))!.Value.GetProperty("available").GetInt32());
     }
+
+    [Fact]
+    public async Task OrderList_IsNewestFirst_FiltersByStatusAndSource_PagesWithACursor_AndHoldsOnlyTheTenantsOrders()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        var other = await CommerceClient.CreateAsync(app, shop: "other.myshopify.com");
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Pen", T0, (11, "PEN", 111)));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 2, T0));
+        object Order(int id, TimeSpan after, int quantity) => new
+        {
+            id,
+            created_at = T0.Add(after).ToString("O"),
+            line_items = new[] { new { product_id = 1, variant_id = 11, sku = "PEN", quantity } },
+        };
+
+        // Placed out of time order; 6003 and 6004 were created in the same second (the id breaks the tie).
+        await shop.ShopifyAsync("orders/create", Order(6003, TimeSpan.FromMinutes(2), 1));
+        await shop.ShopifyAsync("orders/create", Order(6001, TimeSpan.Zero, 1));
+        await shop.ShopifyAsync("orders/create", Order(6002, TimeSpan.FromMinutes(1), 10));
+        await shop.ShopifyAsync("orders/create", Order(6004, TimeSpan.FromMinutes(2), 5));
+        await shop.ShopifyAsync("orders/create", Order(6001, TimeSpan.Zero, 1)); // a redelivery adds nothing
+        await other.ShopifyAsync("orders/create", Order(7001, TimeSpan.Zero, 1), shop: "other.myshopify.com");
+
+        Assert.Equal(("6004,6003,6002,6001", null), await shop.OrdersAsync());
+        var (first, next) = await shop.OrdersAsync("limit=3");
+        Assert.Equal("6004,6003,6002", first);
+        Assert.Equal(("6001", null), await shop.OrdersAsync($"limit=3&cursor={Uri.EscapeDataString(next!)}"));
+        Assert.Equal(("6004,6002", null), await shop.OrdersAsync("status=allocation_failed"));
+        Assert.Equal(("6003,6001", null), await shop.OrdersAsync("status=allocated&source=shopify"));
+        Assert.Equal(("", null), await shop.OrdersAsync("source=square"));
+        Assert.Equal(("7001", null), await other.OrdersAsync());
+        var listed = (await shop.Tenant.GetFromJsonAsync<JsonElement>($"/api/tenants/{shop.TenantId}/orders?limit=1")).GetProperty("data")[0];
+        Assert.Equal("allocation_failed", listed.GetProperty("status").GetString());
+        Assert.Equal(5, listed.GetProperty("unmetLines")[0].GetProperty("quantity").GetInt32());
+
+        foreach (var bad in new[] { "status=shipped", "source=amazon", "limit=0", "limit=251", "cursor=not-a-cursor", "cursor=" + Convert.ToBase64String("x|y"u8) })
+        {
+            var response = await shop.Tenant.GetAsync($"/api/tenants/{shop.TenantId}/orders?{bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.Tenant.GetAsync($"/api/tenants/{shop.TenantId}/orders")).StatusCode);
+    }
 }

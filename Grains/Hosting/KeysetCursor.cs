@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace BetterData.Grains.Delivery;
+namespace BetterData.Grains.Hosting;
 
-/// <summary>An opaque keyset cursor over (created_at, id), newest first, shared by both stores.</summary>
-internal static class DeliveryCursor
+/// <summary>An opaque keyset cursor over (created_at, id), newest first, shared by the delivery log and the order list, in both their stores.</summary>
+internal static class KeysetCursor
 {
     public static string Encode(DateTimeOffset createdAt, string id) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(createdAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + id));
