@@ -10,6 +10,15 @@ namespace BetterData.Grains.Events;
 public interface ITenantEventsGrain : IGrainWithStringKey
 {
     Task<PublishResult> PublishAsync(PublishRequest request);
+
+    /// <summary>
+    /// From the tenant's endpoint registry, before it changes its endpoints: publishing stops using and keeping the
+    /// endpoint matches it caches until <see cref="EndpointsChangedAsync"/>.
+    /// </summary>
+    Task EndpointsChangingAsync();
+
+    /// <summary>From the tenant's endpoint registry once a change is stored (or failed): matches are fetched again.</summary>
+    Task EndpointsChangedAsync();
 }
 
 /// <summary>An event to publish. <paramref name="DataJson"/> is the JSON text of the event's <c>data</c>.</summary>

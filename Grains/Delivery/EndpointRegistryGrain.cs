@@ -1,4 +1,5 @@
 using BetterData.Grains.Billing;
+using BetterData.Grains.Events;
 using BetterData.Grains.Hosting;
 
 namespace BetterData.Grains.Delivery;
@@ -47,8 +48,7 @@ public sealed class EndpointRegistryGrain(
         var info = await GrainFactory.GetGrain<IEndpointDeliveryGrain>(endpointId).UpdateAsync(patch);
         if (patch.EventTypes is { } types)
         {
-            state.State.Endpoints[endpointId] = registered with { EventTypes = types };
-            await state.WriteStateAsync();
+            await ChangeAsync(() => state.State.Endpoints[endpointId] = registered with { EventTypes = types });
         }
 
         return info;
@@ -56,12 +56,12 @@ public sealed class EndpointRegistryGrain(
 
     public async Task<bool> DeleteEndpointAsync(string endpointId)
     {
-        if (!state.State.Endpoints.Remove(endpointId))
+        if (!state.State.Endpoints.ContainsKey(endpointId))
         {
             return false;
         }
 
-        await state.WriteStateAsync();
+        await ChangeAsync(() => state.State.Endpoints.Remove(endpointId));
         await GrainFactory.GetGrain<IEndpointDeliveryGrain>(endpointId).DeleteAsync();
         return true;
     }
@@ -102,8 +102,24 @@ public sealed class EndpointRegistryGrain(
         var id = "ep_" + Guid.NewGuid().ToString("N");
         var endpoint = GrainFactory.GetGrain<IEndpointDeliveryGrain>(id);
         var secret = await endpoint.CreateAsync(TenantId, spec, givenSecret);
-        state.State.Endpoints[id] = new RegisteredEndpoint(spec.EventTypes, managedKey);
-        await state.WriteStateAsync();
+        await ChangeAsync(() => state.State.Endpoints[id] = new RegisteredEndpoint(spec.EventTypes, managedKey));
         return ((await endpoint.GetAsync())!, secret);
+    }
+
+    // Publishing caches which endpoints match an event type: it stops before the change and starts again after it
+    // (also when the write fails), so no publish that starts after this returns uses what was there before.
+    private async Task ChangeAsync(Action change)
+    {
+        var events = GrainFactory.GetGrain<ITenantEventsGrain>(TenantId);
+        await events.EndpointsChangingAsync();
+        try
+        {
+            change();
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            await events.EndpointsChangedAsync();
+        }
     }
 }

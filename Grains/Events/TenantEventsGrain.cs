@@ -14,13 +14,38 @@ namespace BetterData.Grains.Events;
 /// Reentrant, so a tenant's concurrent publishes share the store's group commits instead of queueing one after
 /// another; publishes with the same idempotency key still take turns, so the key is looked up after the earlier one
 /// stored its message.
+/// Which endpoints match an event type is cached per activation, so a publish costs no call to the registry (a grain
+/// call was about a tenth of a publish's CPU). The registry brackets every change with
+/// <see cref="EndpointsChangingAsync"/> and <see cref="EndpointsChangedAsync"/>: in between nothing is cached, and a
+/// match fetched across a change is used but not kept. A registry that dies mid-change never sends the second call,
+/// which leaves caching off for this activation: slower, never stale.
 /// </summary>
 [Reentrant]
 public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) : Grain, ITenantEventsGrain
 {
     public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
+    // Catalog types number a few dozen; federation.* types are open, so the cache stops growing here.
+    private const int MaxCachedTypes = 256;
+
     private readonly Dictionary<string, Task> publishingKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<string>> matches = new(StringComparer.Ordinal);
+    private int changesUnderway;
+    private long generation;
+
+    public Task EndpointsChangingAsync()
+    {
+        changesUnderway++;
+        Forget();
+        return Task.CompletedTask;
+    }
+
+    public Task EndpointsChangedAsync()
+    {
+        changesUnderway = Math.Max(0, changesUnderway - 1);
+        Forget();
+        return Task.CompletedTask;
+    }
 
     public async Task<PublishResult> PublishAsync(PublishRequest request)
     {
@@ -87,7 +112,7 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
         // The message and its deliveries in one write (time-ordered delivery ids keep the log's keyset paging
         // stable), then each endpoint takes its delivery: sent at once when it has a free slot. Each answers once its
         // wake-up is durable, so a crash after the answer still delivers.
-        var endpoints = await GrainFactory.Reference<IEndpointRegistryGrain>(tenant).MatchAsync(message.Type);
+        var endpoints = await MatchAsync(tenant, message.Type);
         var deliveries = endpoints.Select(e => new NewDelivery(e, "dlv_" + Guid.CreateVersion7(now).ToString("N"))).ToList();
         var added = await store.SaveAsync(message, request.IdempotencyKey, deliveries, now);
         await Task.WhenAll(deliveries.Select((d, i) => GrainFactory.Reference<IEndpointDeliveryGrain>(d.EndpointId).OfferAsync(d.DeliveryId, message, added[i])));
@@ -98,5 +123,28 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
         }
 
         return new PublishResult(message.Id, duplicate, duplicate ? 0 : endpoints.Count);
+    }
+
+    private async Task<IReadOnlyList<string>> MatchAsync(string tenant, string type)
+    {
+        if (matches.TryGetValue(type, out var cached))
+        {
+            return cached;
+        }
+
+        var seen = generation;
+        var fetched = await GrainFactory.Reference<IEndpointRegistryGrain>(tenant).MatchAsync(type);
+        if (generation == seen && changesUnderway == 0 && matches.Count < MaxCachedTypes)
+        {
+            matches[type] = fetched;
+        }
+
+        return fetched;
+    }
+
+    private void Forget()
+    {
+        generation++;
+        matches.Clear();
     }
 }

@@ -413,4 +413,34 @@ public sealed class OutboundDeliveryTests
         Assert.All(catalog.EnumerateArray(), e => Assert.Equal(JsonValueKind.Object, e.GetProperty("example").ValueKind));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
+
+    // Publishing caches which endpoints match a type; every endpoint change must show in the very next publish.
+    [Fact]
+    public async Task Publish_FollowsEveryEndpointChange_InTheNextPublish()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Billing:Plans:free:MaxEndpoints"] = "5" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        const string Type = "order.allocation_succeeded";
+
+        Assert.Equal(0, (await client.PublishAsync(tenant, Type, new { n = 0 })).Deliveries);
+        var a = await client.CreateEndpointAsync(tenant, receiver.Url, "order.*");
+        Assert.Equal(1, (await client.PublishAsync(tenant, Type, new { n = 1 })).Deliveries);
+        var b = await client.CreateEndpointAsync(tenant, receiver.Url, Type);
+        Assert.Equal(2, (await client.PublishAsync(tenant, Type, new { n = 2 })).Deliveries);
+
+        (await client.PatchAsJsonAsync($"/api/tenants/{tenant}/endpoints/{b.Endpoint.Id}", new { eventTypes = new[] { "checkout.completed" } })).EnsureSuccessStatusCode();
+        Assert.Equal(1, (await client.PublishAsync(tenant, Type, new { n = 3 })).Deliveries);
+        Assert.Equal(1, (await client.PublishAsync(tenant, "checkout.completed", new { n = 4 })).Deliveries);
+
+        (await client.DeleteAsync($"/api/tenants/{tenant}/endpoints/{a.Endpoint.Id}")).EnsureSuccessStatusCode();
+        Assert.Equal(0, (await client.PublishAsync(tenant, Type, new { n = 5 })).Deliveries);
+
+        // A change that never reports its end (its registry died half-way) leaves publishing correct: caching stays off.
+        var events = app.Grains.GetGrain<BetterData.Grains.Events.ITenantEventsGrain>(tenant);
+        await events.EndpointsChangingAsync();
+        Assert.Equal(0, (await client.PublishAsync(tenant, Type, new { n = 6 })).Deliveries);
+        (await client.PatchAsJsonAsync($"/api/tenants/{tenant}/endpoints/{b.Endpoint.Id}", new { eventTypes = new[] { Type } })).EnsureSuccessStatusCode();
+        Assert.Equal(1, (await client.PublishAsync(tenant, Type, new { n = 7 })).Deliveries);
+    }
 }
