@@ -44,14 +44,14 @@ public static class EventsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var capabilities = await grains.Reference<ITenantCapabilitiesGrain>(tenant).GetCapabilitiesAsync();
-        if (!capabilities.OutboundWebhooks)
-        {
-            return PlanLimit.Problem(Capabilities.OutboundWebhooks, $"The {capabilities.Plan} plan does not include outbound webhooks.");
-        }
-
+        // The events grain enforces the plan (for every producer, from the capabilities it caches).
         var result = await grains.Reference<ITenantEventsGrain>(tenant)
             .PublishAsync(new PublishRequest(request.Type!, request.Data!.Value.GetRawText(), idempotencyKey));
+        if (result.RefusedByPlan is { } plan)
+        {
+            return PlanLimit.Problem(Capabilities.OutboundWebhooks, $"The {plan} plan does not include outbound webhooks.");
+        }
+
         return TypedResults.Accepted((string?)null, new PublishedEvent(result.MessageId, result.Duplicate, result.Deliveries));
     }
 }

@@ -67,16 +67,37 @@ public sealed partial class TenantBillingGrain(
         }
 
         var planBefore = CurrentPlan;
-        var (result, summary) = billingEvent.Type switch
-        {
-            _ when BillingEventTypes.IsSubscription(billingEvent.Type) => ApplySubscription(billingEvent),
-            BillingEventTypes.InvoicePaid or BillingEventTypes.InvoicePaymentFailed => ApplyInvoice(billingEvent),
-            _ => throw new ArgumentException($"Billing does not handle '{billingEvent.Type}'.", nameof(billingEvent)),
-        };
+        BillingEventResult result;
 
-        AppendAudit(billingEvent, summary, planBefore);
-        RememberEventId(billingEvent.EventId);
-        await state.WriteStateAsync();
+        // A subscription event may change the plan, whose capabilities publishing caches: it stops caching before the
+        // change and starts again once the change is stored (or failed).
+        var events = BillingEventTypes.IsSubscription(billingEvent.Type) ? GrainFactory.GetGrain<ITenantEventsGrain>(TenantId) : null;
+        if (events is not null)
+        {
+            await events.PublishingRulesChangingAsync();
+        }
+
+        try
+        {
+            (result, var summary) = billingEvent.Type switch
+            {
+                _ when events is not null => ApplySubscription(billingEvent),
+                BillingEventTypes.InvoicePaid or BillingEventTypes.InvoicePaymentFailed => ApplyInvoice(billingEvent),
+                _ => throw new ArgumentException($"Billing does not handle '{billingEvent.Type}'.", nameof(billingEvent)),
+            };
+
+            AppendAudit(billingEvent, summary, planBefore);
+            RememberEventId(billingEvent.EventId);
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            if (events is not null)
+            {
+                await events.PublishingRulesChangedAsync();
+            }
+        }
+
         BillingMetrics.Events.Add(1, new("type", billingEvent.Type), new("result", result == BillingEventResult.Stale ? "stale" : "applied"));
         LogApplied(logger, TenantId, billingEvent.EventId, billingEvent.Type, result, planBefore, CurrentPlan);
         await FlushOutboxAsync();

@@ -111,7 +111,7 @@ public sealed class EndpointRegistryGrain(
     private async Task ChangeAsync(Action change)
     {
         var events = GrainFactory.GetGrain<ITenantEventsGrain>(TenantId);
-        await events.EndpointsChangingAsync();
+        await events.PublishingRulesChangingAsync();
         try
         {
             change();
@@ -119,7 +119,7 @@ public sealed class EndpointRegistryGrain(
         }
         finally
         {
-            await events.EndpointsChangedAsync();
+            await events.PublishingRulesChangedAsync();
         }
     }
 }

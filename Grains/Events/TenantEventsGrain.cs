@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BetterData.Grains.Billing;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Hosting;
 using Orleans.Concurrency;
@@ -14,11 +15,14 @@ namespace BetterData.Grains.Events;
 /// Reentrant, so a tenant's concurrent publishes share the store's group commits instead of queueing one after
 /// another; publishes with the same idempotency key still take turns, so the key is looked up after the earlier one
 /// stored its message.
-/// Which endpoints match an event type is cached per activation, so a publish costs no call to the registry (a grain
-/// call was about a tenth of a publish's CPU). The registry brackets every change with
-/// <see cref="EndpointsChangingAsync"/> and <see cref="EndpointsChangedAsync"/>: in between nothing is cached, and a
-/// match fetched across a change is used but not kept. A registry that dies mid-change never sends the second call,
-/// which leaves caching off for this activation: slower, never stale.
+/// Which endpoints match an event type, and the tenant's capabilities, are cached per activation, so a publish costs
+/// no call to the registry or to billing (those two calls were about a tenth of a publish's CPU). The registry and
+/// billing bracket every change with <see cref="PublishingRulesChangingAsync"/> and
+/// <see cref="PublishingRulesChangedAsync"/>: in between nothing is cached, and what was fetched across a change is used
+/// but not kept. A grain that dies mid-change never sends the second call, which leaves caching off for this
+/// activation: slower, never stale.
+/// The plan is enforced here, for the API and every internal producer alike: without outbound webhooks nothing is
+/// stored or sent. The platform's own ops alerts are exempt.
 /// </summary>
 [Reentrant]
 public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) : Grain, ITenantEventsGrain
@@ -30,17 +34,18 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
 
     private readonly Dictionary<string, Task> publishingKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> matches = new(StringComparer.Ordinal);
+    private TenantCapabilitySnapshot? capabilities;
     private int changesUnderway;
     private long generation;
 
-    public Task EndpointsChangingAsync()
+    public Task PublishingRulesChangingAsync()
     {
         changesUnderway++;
         Forget();
         return Task.CompletedTask;
     }
 
-    public Task EndpointsChangedAsync()
+    public Task PublishingRulesChangedAsync()
     {
         changesUnderway = Math.Max(0, changesUnderway - 1);
         Forget();
@@ -80,6 +85,11 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
         }
 
         var tenant = this.GetPrimaryKeyString();
+        if (tenant != OpsAlertsGrain.PlatformTenant && await CapabilitiesAsync(tenant) is { OutboundWebhooks: false } plan)
+        {
+            return new PublishResult("", false, 0, plan.Plan);
+        }
+
         var now = time.GetUtcNow();
         OutboundMessage message;
         var duplicate = false;
@@ -142,9 +152,27 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
         return fetched;
     }
 
+    private async Task<TenantCapabilitySnapshot> CapabilitiesAsync(string tenant)
+    {
+        if (capabilities is { } cached)
+        {
+            return cached;
+        }
+
+        var seen = generation;
+        var fetched = await GrainFactory.Reference<ITenantCapabilitiesGrain>(tenant).GetCapabilitiesAsync();
+        if (generation == seen && changesUnderway == 0)
+        {
+            capabilities = fetched;
+        }
+
+        return fetched;
+    }
+
     private void Forget()
     {
         generation++;
         matches.Clear();
+        capabilities = null;
     }
 }

@@ -438,7 +438,7 @@ public sealed class OutboundDeliveryTests
 
         // A change that never reports its end (its registry died half-way) leaves publishing correct: caching stays off.
         var events = app.Grains.GetGrain<BetterData.Grains.Events.ITenantEventsGrain>(tenant);
-        await events.EndpointsChangingAsync();
+        await events.PublishingRulesChangingAsync();
         Assert.Equal(0, (await client.PublishAsync(tenant, Type, new { n = 6 })).Deliveries);
         (await client.PatchAsJsonAsync($"/api/tenants/{tenant}/endpoints/{b.Endpoint.Id}", new { eventTypes = new[] { Type } })).EnsureSuccessStatusCode();
         Assert.Equal(1, (await client.PublishAsync(tenant, Type, new { n = 7 })).Deliveries);
