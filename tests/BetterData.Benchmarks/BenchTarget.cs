@@ -10,10 +10,11 @@ public sealed class BenchTarget : IAsyncDisposable
 {
     private readonly BetterDataApp app;
 
-    private BenchTarget(BetterDataApp app, string[] tenants)
+    private BenchTarget(BetterDataApp app, string[] tenants, IReadOnlyDictionary<string, string> keys)
     {
         this.app = app;
         Tenants = tenants;
+        TenantKeys = keys;
         Admin = app.Admin();
         Address = Admin.BaseAddress!;
     }
@@ -24,6 +25,9 @@ public sealed class BenchTarget : IAsyncDisposable
 
     /// <summary>Tenant <c>i</c> owns shop <see cref="ShopifyTraffic.Shop"/>(i).</summary>
     public string[] Tenants { get; }
+
+    /// <summary>Each tenant's own API key, for calls a tenant makes (publishing), so they are authenticated as in production.</summary>
+    public IReadOnlyDictionary<string, string> TenantKeys { get; }
 
     public static async Task<BenchTarget> StartAsync(string? postgres, int tenants, IDictionary<string, string?>? settings = null, bool connectShopify = true)
     {
@@ -43,8 +47,9 @@ public sealed class BenchTarget : IAsyncDisposable
         }
 
         var app = new BetterDataApp(postgres: postgres, settings: all);
-        var ids = await ShopTenants.CreateAsync(app.Admin(), tenants, connectShopify: connectShopify);
-        return new BenchTarget(app, ids);
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ids = await ShopTenants.CreateAsync(app.Admin(), tenants, connectShopify: connectShopify, keys: keys);
+        return new BenchTarget(app, ids, keys);
     }
 
     /// <summary>Acknowledged events missing from grain state; see <see cref="IngestCheck"/>.</summary>

@@ -33,7 +33,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         if (ApiKeys.TenantIdOf(key) is { } tenantId
-            && await grains.GetGrain<ITenantGrain>(tenantId).VerifyApiKeyAsync(ApiKeys.Hash(key)))
+            && await grains.Reference<ITenantGrain>(tenantId).VerifyApiKeyAsync(ApiKeys.Hash(key)))
         {
             return Success(new Claim(AuthNames.TenantClaim, tenantId));
         }

@@ -34,7 +34,7 @@ public static class BacklogScenario
         var events = target.Grains.GetGrain<ITenantEventsGrain>(tenant);
         await FillAsync(events, 10);
         using var http = LoadGenerator.CreateClient(target.Address, 1);
-        http.DefaultRequestHeaders.Authorization = target.Admin.DefaultRequestHeaders.Authorization;
+        http.DefaultRequestHeaders.Authorization = new("Bearer", target.TenantKeys[tenant]);
         HttpRequestMessage Probe(long seq) => new(HttpMethod.Post, $"/api/tenants/{tenant}/events")
         {
             Content = JsonContent.Create(new { type = EventType, data = new { seq } }),

@@ -50,7 +50,8 @@ public static class DeliverScenario
         }
 
         using var http = LoadGenerator.CreateClient(target.Address, options.Concurrency);
-        http.DefaultRequestHeaders.Authorization = target.Admin.DefaultRequestHeaders.Authorization;
+        // The tenant's own key, as a publisher in production holds: verifying it is a call to the tenant's grain.
+        http.DefaultRequestHeaders.Authorization = new("Bearer", target.TenantKeys[tenant]);
         HttpRequestMessage Publish(long seq) => new(HttpMethod.Post, $"/api/tenants/{tenant}/events")
         {
             Content = JsonContent.Create(new { type = EventType, data = new { seq } }),
