@@ -3,14 +3,18 @@ using BetterData.Grains.Hosting;
 namespace BetterData.Grains.Billing;
 
 /// <summary>
-/// Stripe events for no known tenant. Bounded to <see cref="MaxEvents"/> (oldest dropped), because grain state is
-/// read and written whole; an event older than that is still in Stripe (resend from the Dashboard or CLI).
+/// Stripe events for no known tenant. Bounded to <see cref="MaxEvents"/> and <see cref="MaxJsonChars"/> of event JSON
+/// (oldest dropped, the newest always kept), because grain state is read and written whole; an event dropped is still
+/// in Stripe (resend from the Dashboard or CLI).
 /// </summary>
 public sealed class StripeUnmatchedEventsGrain(
     [PersistentState("stripe-unmatched", StorageNames.Default)] IPersistentState<StripeUnmatchedEventsState> state)
     : Grain, IStripeUnmatchedEventsGrain
 {
     public const int MaxEvents = 1_000;
+
+    /// <summary>A Stripe event is a few KB, but the webhook body limit allows 1 MB: 1,000 of those would be a 1 GB row.</summary>
+    public const int MaxJsonChars = 4 * 1024 * 1024;
 
     public async Task AddAsync(UnmatchedStripeEvent unmatched)
     {
@@ -19,11 +23,17 @@ public sealed class StripeUnmatchedEventsGrain(
             return;
         }
 
-        state.State.Events.Add(unmatched);
-        if (state.State.Events.Count > MaxEvents)
+        var events = state.State.Events;
+        events.Add(unmatched);
+        var chars = events.Sum(e => (long)e.Json.Length);
+        var drop = 0;
+        while (drop < events.Count - 1 && (events.Count - drop > MaxEvents || chars > MaxJsonChars))
         {
-            state.State.Events.RemoveRange(0, state.State.Events.Count - MaxEvents);
+            chars -= events[drop].Json.Length;
+            drop++;
         }
+
+        events.RemoveRange(0, drop);
 
         await state.WriteStateAsync();
     }

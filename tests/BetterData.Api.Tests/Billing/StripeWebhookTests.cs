@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BetterData.Api.Tests.Infrastructure;
+using BetterData.Grains.Billing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BetterData.Api.Tests.Billing;
@@ -285,6 +286,24 @@ public sealed class StripeWebhookTests
         Assert.Equal("in_o", (await GetAsync(client, $"/api/tenants/{tenant}/billing")).GetProperty("lastPaidInvoiceId").GetString());
         Assert.Equal(0, (await GetAsync(app.Admin(), "/api/admin/stripe/unmatched")).GetArrayLength());
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(new Uri("/api/admin/stripe/unmatched", UriKind.Relative))).StatusCode);
+    }
+
+    // Unmatched events are one grain state, read and written whole: bounded by total JSON as well as by count.
+    [Fact]
+    public async Task UnmatchedEvents_AreBoundedByTotalJson_OldestDropped_NewestAlwaysKept()
+    {
+        await using var app = new BetterDataApp(time: time);
+        var unmatched = app.Grains.GetGrain<IStripeUnmatchedEventsGrain>(IStripeUnmatchedEventsGrain.Key);
+        var big = new string('x', StripeUnmatchedEventsGrain.MaxJsonChars / 3 + 1);
+        foreach (var id in new[] { "evt_1", "evt_2", "evt_3", "evt_4" })
+        {
+            await unmatched.AddAsync(new UnmatchedStripeEvent(id, "invoice.paid", null, null, "no tenant", Start, big));
+        }
+
+        Assert.Equal(["evt_4", "evt_3"], (await unmatched.ListAsync()).Select(e => e.EventId));
+        var huge = new string('y', StripeUnmatchedEventsGrain.MaxJsonChars + 1);
+        await unmatched.AddAsync(new UnmatchedStripeEvent("evt_huge", "invoice.paid", null, null, "no tenant", Start, huge));
+        Assert.Equal(["evt_huge"], (await unmatched.ListAsync()).Select(e => e.EventId));
     }
 
     [Fact]
