@@ -12,7 +12,9 @@ namespace BetterData.Api.Management;
 public static partial class SessionsApi
 {
     /// <summary>How often the SSE stream looks for new alerts; the session grain is the single source of truth.</summary>
-    private static readonly TimeSpan StreamPollInterval = TimeSpan.FromMilliseconds(250);
+    // How long one long-poll call waits for the next alert before the stream asks again: under the 5 s after which
+    // Orleans reports a request as slow (a diagnostic message to the caller every 5 s).
+    private static readonly TimeSpan StreamWait = TimeSpan.FromSeconds(4);
 
     public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder tenant)
     {
@@ -106,28 +108,28 @@ public static partial class SessionsApi
     {
         // Send the headers now, so the client knows the stream is open before the first alert.
         await response.Body.FlushAsync(cancellationToken);
-        // Real time, not the injected TimeProvider: this paces I/O, it is not time logic.
-        using var timer = new PeriodicTimer(StreamPollInterval);
-        do
+        // A long poll: the session grain answers as soon as an alert is stored, or with nothing after StreamWait, so an
+        // idle stream costs a grain call per 4 s instead of one per 250 ms poll.
+        while (await NextAlertsAsync(session, after, cancellationToken) is { } alerts)
         {
-            foreach (var alert in await session.GetAlertsAsync(after))
+            foreach (var alert in alerts)
             {
                 after = alert.Sequence;
                 yield return new SseItem<SessionAlert>(alert, alert.Type) { EventId = alert.Sequence.ToString(CultureInfo.InvariantCulture) };
             }
         }
-        while (await WaitAsync(timer, cancellationToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    // Null once the client has gone.
+    private static async Task<IReadOnlyList<SessionAlert>?> NextAlertsAsync(ISessionGrain session, long after, CancellationToken cancellationToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(cancellationToken);
+            return await session.WaitForAlertsAsync(after, StreamWait).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace BetterData.Grains.Sessions;
 
 /// <summary>
@@ -16,6 +18,14 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>Alerts with a sequence number above <paramref name="afterSequence"/>.</summary>
     Task<IReadOnlyList<SessionAlert>> GetAlertsAsync(long afterSequence);
+
+    /// <summary>
+    /// The alert stream's long poll: alerts above <paramref name="afterSequence"/>, or, when there are none yet, the
+    /// next ones as soon as they are stored, or none after <paramref name="maxWait"/> (at most 20 s, under Orleans'
+    /// response timeout). Interleaves with the grain's other calls, so a waiting stream holds up nothing.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<SessionAlert>> WaitForAlertsAsync(long afterSequence, TimeSpan maxWait);
 
     /// <summary>Called by a product that went out of stock; ignored unless the session is active and interested.</summary>
     Task AlertOutOfStockAsync(string productId, DateTimeOffset at);

@@ -13,6 +13,10 @@ public sealed class SessionGrain(
 {
     private const int MaxInterests = 200;
     private const int MaxAlerts = 100;
+    private static readonly TimeSpan MaxAlertWait = TimeSpan.FromSeconds(20);
+
+    // Completed, and dropped, when an alert is stored: wakes every stream waiting for one.
+    private TaskCompletionSource? alertStored;
 
     public async Task<SessionView?> StartAsync(string tenantId)
     {
@@ -70,6 +74,27 @@ public sealed class SessionGrain(
     public Task<IReadOnlyList<SessionAlert>> GetAlertsAsync(long afterSequence) =>
         Task.FromResult<IReadOnlyList<SessionAlert>>([.. state.State.Alerts.Where(a => a.Sequence > afterSequence)]);
 
+    // Real time, not the injected TimeProvider: the wait paces a connection's I/O, it is not time logic.
+    public async Task<IReadOnlyList<SessionAlert>> WaitForAlertsAsync(long afterSequence, TimeSpan maxWait)
+    {
+        var alerts = await GetAlertsAsync(afterSequence);
+        if (alerts.Count > 0 || maxWait <= TimeSpan.Zero)
+        {
+            return alerts;
+        }
+
+        alertStored ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await alertStored.Task.WaitAsync(maxWait < MaxAlertWait ? maxWait : MaxAlertWait);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        return await GetAlertsAsync(afterSequence);
+    }
+
     public async Task AlertOutOfStockAsync(string productId, DateTimeOffset at)
     {
         if (!state.RecordExists)
@@ -91,6 +116,8 @@ public sealed class SessionGrain(
         }
 
         await state.WriteStateAsync();
+        alertStored?.TrySetResult();
+        alertStored = null;
     }
 
     public async Task<bool> CompleteAsync(string tenantId, string orderId, string source)

@@ -72,6 +72,28 @@ public sealed class SessionTests
         Assert.Equal("1", data.GetProperty("productId").GetString());
     }
 
+    // The stream's long poll: an idle wait answers empty when its time is up; a stored alert answers a waiting call at once.
+    [Fact]
+    public async Task AlertWait_AnswersEmptyWhenIdle_AndAtOnceWhenAnAlertIsStored()
+    {
+        await using var app = new BetterDataApp();
+        var shop = await CommerceClient.CreateAsync(app);
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Kettle", T0, (11, "KET", 111)));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 1, T0));
+        var session = app.Grains.GetGrain<BetterData.Grains.Sessions.ISessionGrain>(await shop.StartSessionAsync("1"));
+
+        Assert.Empty(await session.WaitForAlertsAsync(0, TimeSpan.FromMilliseconds(200)));
+        var waiting = session.WaitForAlertsAsync(0, TimeSpan.FromSeconds(20));
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 0, T0.AddMinutes(1)));
+        var alert = Assert.Single(await waiting);
+        Assert.Equal("1", alert.ProductId);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"answered after {started.Elapsed}");
+        Assert.Single(await session.WaitForAlertsAsync(0, TimeSpan.FromSeconds(20))); // already there: no wait
+    }
+
     [Fact]
     public async Task BetterDataCheckoutCompleted_CompletesSession_VerifiesSignature_AndDedupes()
     {
