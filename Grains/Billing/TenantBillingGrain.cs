@@ -67,21 +67,11 @@ public sealed partial class TenantBillingGrain(
         }
 
         var planBefore = CurrentPlan;
-        BillingEventResult result;
-
-        // A subscription event may change the plan, whose capabilities publishing caches: it stops caching before the
-        // change and starts again once the change is stored (or failed).
-        var events = BillingEventTypes.IsSubscription(billingEvent.Type) ? GrainFactory.GetGrain<ITenantEventsGrain>(TenantId) : null;
-        if (events is not null)
+        async Task<BillingEventResult> ApplyAsync()
         {
-            await events.PublishingRulesChangingAsync();
-        }
-
-        try
-        {
-            (result, var summary) = billingEvent.Type switch
+            var (applied, summary) = billingEvent.Type switch
             {
-                _ when events is not null => ApplySubscription(billingEvent),
+                _ when BillingEventTypes.IsSubscription(billingEvent.Type) => ApplySubscription(billingEvent),
                 BillingEventTypes.InvoicePaid or BillingEventTypes.InvoicePaymentFailed => ApplyInvoice(billingEvent),
                 _ => throw new ArgumentException($"Billing does not handle '{billingEvent.Type}'.", nameof(billingEvent)),
             };
@@ -89,15 +79,13 @@ public sealed partial class TenantBillingGrain(
             AppendAudit(billingEvent, summary, planBefore);
             RememberEventId(billingEvent.EventId);
             await state.WriteStateAsync();
-        }
-        finally
-        {
-            if (events is not null)
-            {
-                await events.PublishingRulesChangedAsync();
-            }
+            return applied;
         }
 
+        // A subscription event may change the plan, whose capabilities publishing caches.
+        var result = BillingEventTypes.IsSubscription(billingEvent.Type)
+            ? await GrainFactory.GetGrain<ITenantEventsGrain>(TenantId).ChangePublishingRulesAsync(ApplyAsync)
+            : await ApplyAsync();
         BillingMetrics.Events.Add(1, new("type", billingEvent.Type), new("result", result == BillingEventResult.Stale ? "stale" : "applied"));
         LogApplied(logger, TenantId, billingEvent.EventId, billingEvent.Type, result, planBefore, CurrentPlan);
         await FlushOutboxAsync();

@@ -205,17 +205,13 @@ public sealed partial class EndpointDeliveryGrain(
 
         var now = time.GetUtcNow();
         var secret = StandardWebhookSignature.NewSecret();
-        var expiresAt = now + options.Value.SecretOverlap;
         state.State.Secrets = state.State.Secrets
             .Where(s => s.ExpiresAt is null || s.ExpiresAt > now)
-            .Select(s => s.ExpiresAt is null ? s with { ExpiresAt = expiresAt } : s)
+            .Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + options.Value.SecretOverlap } : s)
             .Prepend(new EndpointSecret(protector.Protect(secret, SecretPurpose), null))
             .ToList();
-        signingKeys = signingKeys
-            .Where(k => k.ExpiresAt is null || k.ExpiresAt > now)
-            .Select(k => k.ExpiresAt is null ? (k.Key, expiresAt) : k)
-            .Prepend((StandardWebhookSignature.SecretBytes(secret), null))
-            .ToList();
+        // Derived from the state rather than edited alongside it (a rotation is rare; decrypting two secrets is cheap).
+        signingKeys = [.. state.State.Secrets.Select(s => (StandardWebhookSignature.SecretBytes(protector.Unprotect(s.Secret, SecretPurpose)), s.ExpiresAt))];
         await SaveStateAsync();
         return secret;
     }

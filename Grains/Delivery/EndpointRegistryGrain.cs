@@ -106,20 +106,12 @@ public sealed class EndpointRegistryGrain(
         return ((await endpoint.GetAsync())!, secret);
     }
 
-    // Publishing caches which endpoints match an event type: it stops before the change and starts again after it
-    // (also when the write fails), so no publish that starts after this returns uses what was there before.
-    private async Task ChangeAsync(Action change)
-    {
-        var events = GrainFactory.GetGrain<ITenantEventsGrain>(TenantId);
-        await events.PublishingRulesChangingAsync();
-        try
+    // Publishing caches which endpoints match an event type: every change goes through its bracket.
+    private Task ChangeAsync(Action change) =>
+        GrainFactory.GetGrain<ITenantEventsGrain>(TenantId).ChangePublishingRulesAsync(async () =>
         {
             change();
             await state.WriteStateAsync();
-        }
-        finally
-        {
-            await events.PublishingRulesChangedAsync();
-        }
-    }
+            return true;
+        });
 }

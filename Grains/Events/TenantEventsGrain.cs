@@ -158,7 +158,7 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
 
         var seen = generation;
         var fetched = await GrainFactory.Reference<IEndpointRegistryGrain>(tenant).MatchAsync(type);
-        if (generation == seen && changesUnderway == 0 && matches.Count < MaxCachedTypes)
+        if (Keepable(seen) && matches.Count < MaxCachedTypes)
         {
             matches[type] = fetched;
         }
@@ -175,13 +175,16 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
 
         var seen = generation;
         var fetched = await GrainFactory.Reference<ITenantCapabilitiesGrain>(tenant).GetCapabilitiesAsync();
-        if (generation == seen && changesUnderway == 0)
+        if (Keepable(seen))
         {
             capabilities = fetched;
         }
 
         return fetched;
     }
+
+    // What was fetched may be kept only if no change started or ended meanwhile and none is underway.
+    private bool Keepable(long fetchedAtGeneration) => generation == fetchedAtGeneration && changesUnderway == 0;
 
     private void Forget()
     {

@@ -27,7 +27,7 @@ public sealed class PostgresOrderIndex : IOrderIndex, IAsyncDisposable
     {
         var after = KeysetCursor.Decode(query.Cursor);
         await using var command = db.CreateCommand("""
-            SELECT entry FROM commerce_orders
+            SELECT entry, created_at FROM commerce_orders
             WHERE tenant_id = $1
               AND ($2::text IS NULL OR status = $2)
               AND ($3::text IS NULL OR source = $3)
@@ -41,19 +41,19 @@ public sealed class PostgresOrderIndex : IOrderIndex, IAsyncDisposable
         command.Parameters.Add(new() { Value = (object?)after?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = after?.Id ?? "", NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = query.Limit + 1 });
-        var rows = new List<OrderView>();
+        var rows = new List<(OrderView Order, DateTimeOffset StoredAt)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                rows.Add(JsonSerializer.Deserialize<OrderView>(reader.GetString(0), JsonSerializerOptions.Web)!);
+                rows.Add((JsonSerializer.Deserialize<OrderView>(reader.GetString(0), JsonSerializerOptions.Web)!, reader.GetFieldValue<DateTimeOffset>(1)));
             }
         }
 
-        // The cursor is the stored row's own key: created_at as PostgreSQL keeps it (microseconds), so the next page
-        // starts exactly after it.
-        var next = rows.Count > query.Limit ? KeysetCursor.Encode(Microseconds(rows[query.Limit - 1].CreatedAt), rows[query.Limit - 1].OrderId) : null;
-        return new OrderPage([.. rows.Take(query.Limit)], next);
+        // The cursor is the row's key as stored (PostgreSQL keeps microseconds, the order's own time may have more), so
+        // the next page starts exactly after it.
+        var next = rows.Count > query.Limit ? KeysetCursor.Encode(rows[query.Limit - 1].StoredAt, rows[query.Limit - 1].Order.OrderId) : null;
+        return new OrderPage([.. rows.Take(query.Limit).Select(r => r.Order)], next);
     }
 
     // A repeated write of one order in a batch (two activations racing) keeps the last: one INSERT cannot update a
@@ -75,8 +75,6 @@ public sealed class PostgresOrderIndex : IOrderIndex, IAsyncDisposable
         command.Parameters.Add(Values(NpgsqlDbType.Jsonb, rows.Select(r => JsonSerializer.Serialize(r.Order, JsonSerializerOptions.Web))));
         await command.ExecuteNonQueryAsync();
     }
-
-    private static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 
     public async ValueTask DisposeAsync()
     {
