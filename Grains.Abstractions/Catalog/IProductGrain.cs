@@ -17,10 +17,10 @@ public interface IProductGrain : IGrainWithStringKey
     Task<ApplyResult> DeleteAsync(DateTimeOffset at);
 
     /// <summary>
-    /// Applies an imported listing and, when given, its stock at one location, in one state write, and its catalog row;
-    /// false when the listing is older than what the product holds.
+    /// Applies an imported listing and its stock counts (each names one of the listing's variants), in one state write,
+    /// and its catalog row; false when the listing is older than what the product holds.
     /// </summary>
-    Task<bool> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available);
+    Task<bool> ImportAsync(ProductSnapshot snapshot, IReadOnlyList<ImportedStock> stock);
 
     Task<ApplyResult> SetStockAsync(string variantId, string locationId, int available, DateTimeOffset at);
 

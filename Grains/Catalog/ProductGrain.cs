@@ -63,23 +63,28 @@ public sealed partial class ProductGrain(
         return ApplyResult.Applied;
     }
 
-    public async Task<bool> ImportAsync(ProductSnapshot snapshot, string? locationId, int? available)
+    public async Task<bool> ImportAsync(ProductSnapshot snapshot, IReadOnlyList<ImportedStock> stock)
     {
+        if (stock.FirstOrDefault(level => !snapshot.Variants.Any(v => v.VariantId == level.VariantId)) is { } unnamed)
+        {
+            throw new ArgumentException($"Stock for variant '{unnamed.VariantId}', which the listing does not name.", nameof(stock));
+        }
+
         if (Apply(snapshot) is null)
         {
             return false;
         }
 
-        if (locationId is not null && available is { } count && state.State.Variants.Count > 0)
+        foreach (var level in stock)
         {
-            var variant = state.State.Variants[0];
-            if (count > variant.Stock.GetValueOrDefault(locationId))
+            var variant = state.State.Variants.Find(v => v.VariantId == level.VariantId)!;
+            if (level.Available > variant.Stock.GetValueOrDefault(level.LocationId))
             {
                 state.State.StockoutEpisodeOpen = false;
             }
 
-            variant.Stock[locationId] = count;
-            variant.StockUpdatedAt[locationId] = snapshot.UpdatedAt;
+            variant.Stock[level.LocationId] = level.Available;
+            variant.StockUpdatedAt[level.LocationId] = snapshot.UpdatedAt;
         }
 
         await WriteAsync();

@@ -10,10 +10,10 @@ namespace BetterData.Grains.Imports;
 /// </summary>
 internal static class CatalogFileReader
 {
-    public static IAsyncEnumerable<CatalogRow> ReadAsync(Stream stream, ImportFormat format, DateTimeOffset at) =>
-        format == ImportFormat.Csv ? ReadCsvAsync(stream, at) : ReadJsonAsync(stream, at);
+    public static IAsyncEnumerable<CatalogRow> ReadAsync(Stream stream, ImportFormat format) =>
+        format == ImportFormat.Csv ? ReadCsvAsync(stream) : ReadJsonAsync(stream);
 
-    private static async IAsyncEnumerable<CatalogRow> ReadCsvAsync(Stream stream, DateTimeOffset at)
+    private static async IAsyncEnumerable<CatalogRow> ReadCsvAsync(Stream stream)
     {
         using var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         var csv = new CsvRecordReader(text);
@@ -34,8 +34,8 @@ internal static class CatalogFileReader
         {
             var fields = record.Fields;
             yield return fields.Count > header.Fields.Count
-                ? new CatalogRow(record.Line, null, null, null, new ImportRowError(record.Line, null, $"{fields.Count} fields; the header has {header.Fields.Count}."))
-                : CatalogRowParser.Parse(record.Line, name => columns.TryGetValue(name, out var i) && i < fields.Count ? fields[i] : null, at);
+                ? new CatalogRow(record.Line, null, new ImportRowError(record.Line, null, $"{fields.Count} fields; the header has {header.Fields.Count}."))
+                : CatalogRowParser.Parse(record.Line, name => columns.TryGetValue(name, out var i) && i < fields.Count ? fields[i] : null);
         }
     }
 
@@ -51,7 +51,7 @@ internal static class CatalogFileReader
         }
     }
 
-    private static async IAsyncEnumerable<CatalogRow> ReadJsonAsync(Stream stream, DateTimeOffset at, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private static async IAsyncEnumerable<CatalogRow> ReadJsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var elements = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, cancellationToken: cancellationToken);
         var index = 0L;
@@ -73,8 +73,8 @@ internal static class CatalogFileReader
             var element = e.Current;
             index++;
             yield return element.ValueKind != JsonValueKind.Object
-                ? new CatalogRow(index, null, null, null, new ImportRowError(index, null, "Each element must be a JSON object."))
-                : CatalogRowParser.Parse(index, name => Text(element, name), at);
+                ? new CatalogRow(index, null, new ImportRowError(index, null, "Each element must be a JSON object."))
+                : CatalogRowParser.Parse(index, name => Text(element, name));
         }
     }
 

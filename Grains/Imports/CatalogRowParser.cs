@@ -1,33 +1,34 @@
 using System.Globalization;
-using BetterData.Grains.Catalog;
 
 namespace BetterData.Grains.Imports;
 
 /// <summary>
-/// The import columns (CSV header names, JSON property names): <c>product_id</c> and <c>title</c> required;
-/// <c>description</c>, <c>price</c> (invariant decimal), <c>currency</c> (ISO 4217), <c>status</c>
-/// (active|draft|archived), <c>variant_id</c> (default: product_id), <c>sku</c>, <c>image_url</c>,
-/// <c>available</c> (integer ≥ 0) and <c>location_id</c> (default: <c>default</c>). One row is one product with one variant.
+/// The import columns (CSV header names, JSON property names): <c>product_id</c> required; <c>title</c> (required on a
+/// product's first row, see <see cref="CatalogProducts"/>), <c>description</c>, <c>price</c> (invariant decimal),
+/// <c>currency</c> (ISO 4217), <c>status</c> (active|draft|archived), <c>image_url</c>, <c>variant_id</c> (default:
+/// product_id), <c>sku</c>, <c>available</c> (integer ≥ 0) and <c>location_id</c> (default: <c>default</c>).
+/// One row is one variant, optionally with its stock at one location.
 /// </summary>
 internal static class CatalogRowParser
 {
     public static readonly string[] RequiredColumns = ["product_id", "title"];
     private static readonly string[] Statuses = ["active", "draft", "archived"];
+    private const int MaxIdLength = 200;
 
-    public static CatalogRow Parse(long line, Func<string, string?> field, DateTimeOffset at)
+    public static CatalogRow Parse(long line, Func<string, string?> field)
     {
-        CatalogRow Reject(string? name, string message) => new(line, null, null, null, new ImportRowError(line, name, message));
-
         var productId = field("product_id")?.Trim();
-        if (string.IsNullOrEmpty(productId) || productId.Length > 200)
+        if (string.IsNullOrEmpty(productId) || productId.Length > MaxIdLength)
         {
-            return Reject("product_id", "Required, at most 200 characters.");
+            return new CatalogRow(line, null, new ImportRowError(line, "product_id", $"Required, at most {MaxIdLength} characters."));
         }
 
-        var title = field("title")?.Trim();
-        if (string.IsNullOrEmpty(title) || title.Length > 500)
+        CatalogRow Reject(string name, string message) => new(line, productId, new ImportRowError(line, name, message));
+
+        var title = Present(field("title"));
+        if (title?.Length > 500)
         {
-            return Reject("title", "Required, at most 500 characters.");
+            return Reject("title", "At most 500 characters.");
         }
 
         decimal? price = null;
@@ -47,8 +48,8 @@ internal static class CatalogRowParser
             return Reject("currency", "A three-letter ISO 4217 code such as EUR.");
         }
 
-        var status = Present(field("status"))?.ToLowerInvariant() ?? "active";
-        if (!Statuses.Contains(status))
+        var status = Present(field("status"))?.ToLowerInvariant();
+        if (status is not null && !Statuses.Contains(status))
         {
             return Reject("status", "One of active, draft, archived.");
         }
@@ -57,6 +58,12 @@ internal static class CatalogRowParser
         if (image is not null && !(Uri.TryCreate(image, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
             return Reject("image_url", "An absolute http(s) URL.");
+        }
+
+        var variantId = Present(field("variant_id"));
+        if (variantId?.Length > MaxIdLength)
+        {
+            return Reject("variant_id", $"At most {MaxIdLength} characters.");
         }
 
         int? available = null;
@@ -70,10 +77,19 @@ internal static class CatalogRowParser
             available = count;
         }
 
-        var variantId = Present(field("variant_id")) ?? productId;
-        var snapshot = new ProductSnapshot(productId, title, Present(field("description")), price, currency,
-            image is null ? [] : [image], status, at, [new VariantSnapshot(variantId, Present(field("sku")), null, price)]);
-        return new CatalogRow(line, snapshot, available is null ? null : Present(field("location_id")) ?? "default", available, null);
+        return new CatalogRow(line, productId, null)
+        {
+            Title = title,
+            Description = Present(field("description")),
+            Price = price,
+            Currency = currency,
+            Status = status,
+            ImageUrl = image,
+            VariantId = variantId,
+            Sku = Present(field("sku")),
+            LocationId = Present(field("location_id")),
+            Available = available,
+        };
     }
 
     private static string? Present(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

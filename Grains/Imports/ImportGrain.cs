@@ -8,10 +8,11 @@ using Microsoft.Extensions.Options;
 namespace BetterData.Grains.Imports;
 
 /// <summary>
-/// Processes one batch per turn and queues the next as a one-way call to itself, so status reads interleave with the
-/// work and no turn is long. The row enumerator lives in the activation; after a restart (woken by the reminder) the
-/// file is re-read from the start and the recorded <see cref="ImportState.RowsRead"/> rows skipped. Re-applying a
-/// batch cut short by a crash is harmless: every row is an idempotent upsert stamped with the import's start time.
+/// Processes one batch of products per turn and queues the next as a one-way call to itself, so status reads
+/// interleave with the work and no turn is long. The product enumerator lives in the activation; after a restart
+/// (woken by the reminder) the file is re-read from the start and the products covering the recorded
+/// <see cref="ImportState.RowsRead"/> rows skipped (progress only ever ends on a product's last row). Re-applying a
+/// batch cut short by a crash is harmless: every product is an idempotent upsert stamped with the import's start time.
 /// </summary>
 public sealed partial class ImportGrain(
     [PersistentState("import", StorageNames.Default)] IPersistentState<ImportState> state,
@@ -23,7 +24,7 @@ public sealed partial class ImportGrain(
     private const string ReminderName = "import";
     private const int EventErrors = 10;
 
-    private IAsyncEnumerator<CatalogRow>? rows;
+    private IAsyncEnumerator<CatalogProduct>? products;
     private bool running;
     private long checkpointRows;
     private long rowsAtLastTick = -1;
@@ -128,28 +129,31 @@ public sealed partial class ImportGrain(
     {
         var s = state.State;
         var limits = options.Value;
-        var batch = new List<CatalogRow>(limits.BatchSize);
+        var batch = new List<CatalogProduct>();
+        var batchRows = 0L;
         var end = false;
         string? fileError = null;
         try
         {
-            rows ??= await OpenAsync();
-            while (batch.Count < limits.BatchSize)
+            products ??= await OpenAsync();
+            while (batchRows < limits.BatchSize)
             {
-                if (!await rows.MoveNextAsync())
+                if (!await products.MoveNextAsync())
                 {
                     end = true;
                     break;
                 }
 
-                if (s.RowsRead + batch.Count >= limits.MaxRows)
+                var product = products.Current;
+                if (s.RowsRead + batchRows + product.Rows > limits.MaxRows)
                 {
-                    fileError = $"The file has more than {limits.MaxRows} rows; rows from line {rows.Current.Line} on were not imported.";
+                    fileError = $"The file has more than {limits.MaxRows} rows; rows from line {product.Line} on were not imported.";
                     end = true;
                     break;
                 }
 
-                batch.Add(rows.Current);
+                batch.Add(product);
+                batchRows += product.Rows;
             }
         }
         catch (InvalidDataException ex)
@@ -158,23 +162,21 @@ public sealed partial class ImportGrain(
             end = true;
         }
 
-        var good = batch.Where(r => r.Snapshot is not null).ToList();
-        await Task.WhenAll(good.Select(r => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, r.Snapshot!.ProductId))
-            .ImportAsync(r.Snapshot, r.LocationId, r.Available)));
+        var good = batch.Where(p => p.Snapshot is not null).ToList();
+        await Task.WhenAll(good.Select(p => GrainFactory.GetGrain<IProductGrain>(CommerceKeys.Of(TenantId, p.Snapshot!.ProductId))
+            .ImportAsync(p.Snapshot, p.Stock)));
 
-        s.RowsRead += batch.Count;
-        s.RowsSucceeded += good.Count;
-        foreach (var error in batch.Where(r => r.Error is not null).Select(r => r.Error!))
+        var goodRows = good.Sum(p => (long)p.Rows);
+        s.RowsRead += batchRows;
+        s.RowsSucceeded += goodRows;
+        s.RowsFailed += batchRows - goodRows;
+        foreach (var error in batch.SelectMany(p => p.Errors).Take(Math.Max(0, limits.MaxErrors - s.Errors.Count)))
         {
-            s.RowsFailed++;
-            if (s.Errors.Count < limits.MaxErrors)
-            {
-                s.Errors.Add(error);
-            }
+            s.Errors.Add(error);
         }
 
-        ImportMetrics.Rows.Add(good.Count, new KeyValuePair<string, object?>("result", "ok"));
-        ImportMetrics.Rows.Add(batch.Count - good.Count, new KeyValuePair<string, object?>("result", "rejected"));
+        ImportMetrics.Rows.Add(goodRows, new KeyValuePair<string, object?>("result", "ok"));
+        ImportMetrics.Rows.Add(batchRows - goodRows, new KeyValuePair<string, object?>("result", "rejected"));
         return (end, fileError);
     }
 
@@ -186,13 +188,14 @@ public sealed partial class ImportGrain(
         checkpointRows = state.State.RowsRead;
     }
 
-    private async Task<IAsyncEnumerator<CatalogRow>> OpenAsync()
+    private async Task<IAsyncEnumerator<CatalogProduct>> OpenAsync()
     {
         var s = state.State;
         checkpointRows = s.RowsRead;
         var stream = new ChunkStream(store, this.GetPrimaryKeyString(), s.Chunks);
-        var enumerator = CatalogFileReader.ReadAsync(stream, s.Format, s.CreatedAt).GetAsyncEnumerator();
-        for (var skipped = 0L; skipped < s.RowsRead && await enumerator.MoveNextAsync(); skipped++)
+        var rows = CatalogFileReader.ReadAsync(stream, s.Format);
+        var enumerator = CatalogProducts.GroupAsync(rows, s.CreatedAt, options.Value.MaxRowsPerProduct).GetAsyncEnumerator();
+        for (var skipped = 0L; skipped < s.RowsRead && await enumerator.MoveNextAsync(); skipped += enumerator.Current.Rows)
         {
         }
 
@@ -201,10 +204,10 @@ public sealed partial class ImportGrain(
 
     private async Task CloseRowsAsync()
     {
-        if (rows is not null)
+        if (products is not null)
         {
-            await rows.DisposeAsync();
-            rows = null;
+            await products.DisposeAsync();
+            products = null;
         }
     }
 

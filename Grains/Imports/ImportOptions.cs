@@ -6,7 +6,13 @@ public sealed class ImportOptions
     /// <summary>Rows beyond this are not imported; the import ends partial (or failed) with a file-level error.</summary>
     public int MaxRows { get; set; } = 50_000;
 
-    /// <summary>Rows upserted per grain turn; progress is written after each batch.</summary>
+    /// <summary>
+    /// Rows of one product (its variants and their stock per location) beyond which the product is rejected: a
+    /// product is one grain state, read and written whole.
+    /// </summary>
+    public int MaxRowsPerProduct { get; set; } = 1_000;
+
+    /// <summary>Rows upserted per grain turn (whole products, so a batch may run over by one product's rows).</summary>
     public int BatchSize { get; set; } = 500;
 
     /// <summary>

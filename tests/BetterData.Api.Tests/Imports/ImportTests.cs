@@ -81,6 +81,55 @@ public sealed class ImportTests(ITestOutputHelper output)
         Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products/a1")).GetProperty("available").GetInt32());
     }
 
+    [Fact]
+    public async Task Import_ProductSpreadOverRows_IsOneProductWithItsVariants_AndIsTakenWholeOrNotAtAll()
+    {
+        // Batches of 2 rows: the 4-row product spans three of them and still lands in one write.
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Imports:BatchSize"] = "2" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var csv = "product_id,title,description,price,currency,status,variant_id,sku,image_url,available,location_id\n"
+            + "tee,T-shirt,Cotton,20.00,EUR,active,tee-s,TEE-S,https://cdn.example.com/front.png,5,wh-1\n" // line 2
+            + "tee,,,,,,tee-s,,,2,wh-2\n"                                 // line 3: the same variant at another location
+            + "tee,,,22.00,,,tee-m,TEE-M,https://cdn.example.com/back.png,0,wh-1\n" // line 4
+            + "tee,,,,,,tee-l,TEE-L,,,\n"                                  // line 5: no stock; the product's price
+            + "mug,Mug,,8,EUR,,,,,3,\n"                                    // line 6
+            + "bad,Bad,,1,,,b1,,,1,wh-1\n"                                 // line 7
+            + "bad,,,,,,b2,,,many,wh-1\n"                                  // line 8: rejects product bad
+            + "tee,T-shirt XL,,,,,tee-xl,,,,\n"                            // line 9: tee again, not consecutive
+            + "dup,Dup,,,,,d1,,,1,wh-1\n"                                  // line 10
+            + "dup,,,,,,d1,,,2,wh-1\n"                                     // line 11: the same stock twice
+            + "untitled,,,,,,,,,1,\n";                                     // line 12: a first row without a title
+
+        var done = await WaitForImportAsync(client, tenant, await UploadAsync(client, tenant, csv, "text/csv"), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("partial", done.GetProperty("status").GetString());
+        Assert.Equal(11, done.GetProperty("rowsRead").GetInt64());
+        Assert.Equal(5, done.GetProperty("rowsSucceeded").GetInt64());
+        Assert.Equal(6, done.GetProperty("rowsFailed").GetInt64());
+        var errors = done.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt64(), e.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(7L, null), (8L, "available"), (9L, "product_id"), (10L, null), (11L, "location_id"), (12L, "title")], errors);
+
+        var tee = await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products/tee");
+        Assert.Equal("T-shirt", tee.GetProperty("title").GetString());
+        Assert.Equal(["https://cdn.example.com/front.png", "https://cdn.example.com/back.png"], tee.GetProperty("images").EnumerateArray().Select(i => i.GetString()));
+        var variants = tee.GetProperty("variants").EnumerateArray().ToDictionary(v => v.GetProperty("variantId").GetString()!);
+        Assert.Equal(["tee-s", "tee-m", "tee-l"], variants.Keys);
+        Assert.Equal(5, variants["tee-s"].GetProperty("stockByLocation").GetProperty("wh-1").GetInt32());
+        Assert.Equal(2, variants["tee-s"].GetProperty("stockByLocation").GetProperty("wh-2").GetInt32());
+        Assert.Equal(20.00m, variants["tee-s"].GetProperty("price").GetDecimal());
+        Assert.Equal(22.00m, variants["tee-m"].GetProperty("price").GetDecimal());
+        Assert.Equal(20.00m, variants["tee-l"].GetProperty("price").GetDecimal());
+        Assert.Equal("TEE-L", variants["tee-l"].GetProperty("sku").GetString());
+        Assert.Equal(7, tee.GetProperty("available").GetInt32());
+        var hits = await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products?q=TEE-M");
+        Assert.Equal("tee", hits.GetProperty("data")[0].GetProperty("productId").GetString());
+        Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products/mug")).GetProperty("available").GetInt32());
+        foreach (var rejected in new[] { "bad", "dup", "untitled" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/tenants/{tenant}/products/{rejected}")).StatusCode);
+        }
+    }
+
     [Theory]
     [InlineData("text/csv", "sku,price\nX,1\n")]                      // required columns missing
     [InlineData("text/csv", "product_id,title\n\"p1,Unclosed\n")]     // a quote never closed
@@ -125,6 +174,7 @@ public sealed class ImportTests(ITestOutputHelper output)
         var json = JsonSerializer.Serialize(new object[]
         {
             new { product_id = "j1", title = "Teapot", price = 12.5, currency = "GBP", available = 4, location_id = "shop" },
+            new { product_id = "j1", variant_id = "j1-large", price = 15, available = 1, location_id = "shop" },
             new { product_id = "j2", title = "Cup", sku = "CUP-1" },
         });
         var done = await WaitForImportAsync(client, tenant, await UploadAsync(client, tenant, json, "application/json"), TimeSpan.FromSeconds(30));
@@ -132,6 +182,8 @@ public sealed class ImportTests(ITestOutputHelper output)
         var teapot = await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products/j1");
         Assert.Equal(12.5m, teapot.GetProperty("price").GetDecimal());
         Assert.Equal(4, teapot.GetProperty("variants")[0].GetProperty("stockByLocation").GetProperty("shop").GetInt32());
+        Assert.Equal(15m, teapot.GetProperty("variants")[1].GetProperty("price").GetDecimal());
+        Assert.Equal(5, teapot.GetProperty("available").GetInt32());
 
         var wrong = await client.PostAsync($"/api/tenants/{tenant}/imports", new StringContent("x", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrong.StatusCode);
