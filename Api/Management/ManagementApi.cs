@@ -11,6 +11,8 @@ public static class ManagementApi
     public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<KnownTenants>();
+        builder.Services.AddOptions<SessionStreamOptions>().BindConfiguration("Sessions")
+            .Validate(o => o.KeepAliveInterval > TimeSpan.Zero, "Sessions:KeepAliveInterval must be positive.").ValidateOnStart();
         return builder;
     }
 

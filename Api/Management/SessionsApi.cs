@@ -1,20 +1,22 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.RegularExpressions;
 using BetterData.Grains.Catalog;
 using BetterData.Grains.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace BetterData.Api.Management;
 
 /// <summary>Conversational sessions for the commerce gateway: interests, out-of-stock alerts (list and live SSE).</summary>
 public static partial class SessionsApi
 {
-    /// <summary>How often the SSE stream looks for new alerts; the session grain is the single source of truth.</summary>
     // How long one long-poll call waits for the next alert before the stream asks again: under the 5 s after which
     // Orleans reports a request as slow (a diagnostic message to the caller every 5 s).
     private static readonly TimeSpan StreamWait = TimeSpan.FromSeconds(4);
+    private static readonly byte[] KeepAlive = Encoding.ASCII.GetBytes(": keep-alive\n\n");
 
     public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder tenant)
     {
@@ -92,7 +94,7 @@ public static partial class SessionsApi
     }
 
     private static async Task<Results<ServerSentEventsResult<SessionAlert>, NotFound>> StreamAlerts(
-        string tenant, string sessionId, HttpContext http, IGrainFactory grains)
+        string tenant, string sessionId, HttpContext http, IGrainFactory grains, IOptions<SessionStreamOptions> options, TimeProvider time)
     {
         if (await FindAsync(tenant, sessionId, grains) is null)
         {
@@ -100,32 +102,62 @@ public static partial class SessionsApi
         }
 
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
-        return TypedResults.ServerSentEvents(ReadAlertsAsync(http.Response, grains.GetGrain<ISessionGrain>(sessionId), after, http.RequestAborted));
+        var alerts = ReadAlertsAsync(http.Response, grains.GetGrain<ISessionGrain>(sessionId), after, options.Value.KeepAliveInterval, time, http.RequestAborted);
+        return TypedResults.ServerSentEvents(alerts);
     }
 
     private static async IAsyncEnumerable<SseItem<SessionAlert>> ReadAlertsAsync(HttpResponse response, ISessionGrain session, long after,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        TimeSpan keepAlive, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Send the headers now, so the client knows the stream is open before the first alert.
         await response.Body.FlushAsync(cancellationToken);
-        // A long poll: the session grain answers as soon as an alert is stored, or with nothing after StreamWait, so an
-        // idle stream costs a grain call per 4 s instead of one per 250 ms poll.
-        while (await NextAlertsAsync(session, after, cancellationToken) is { } alerts)
+        var lastWrite = time.GetTimestamp();
+        // A long poll: the session grain answers as soon as an alert is stored, or with nothing after the wait, so an
+        // idle stream costs a grain call per 4 s (or per keep-alive interval, if shorter) instead of one per poll.
+        var wait = keepAlive < StreamWait ? keepAlive : StreamWait;
+        while (await NextAlertsAsync(session, after, wait, cancellationToken) is { } alerts)
         {
+            if (alerts.Count == 0 && time.GetElapsedTime(lastWrite) >= keepAlive)
+            {
+                // ASP.NET Core's SSE result writes only events, so the comment goes to the body between two of them: the
+                // formatter has written and flushed the last event before it asks this enumerator for the next.
+                if (!await TryWriteAsync(response, KeepAlive, cancellationToken))
+                {
+                    yield break;
+                }
+
+                lastWrite = time.GetTimestamp();
+            }
+
             foreach (var alert in alerts)
             {
                 after = alert.Sequence;
+                lastWrite = time.GetTimestamp();
                 yield return new SseItem<SessionAlert>(alert, alert.Type) { EventId = alert.Sequence.ToString(CultureInfo.InvariantCulture) };
             }
         }
     }
 
-    // Null once the client has gone.
-    private static async Task<IReadOnlyList<SessionAlert>?> NextAlertsAsync(ISessionGrain session, long after, CancellationToken cancellationToken)
+    private static async Task<bool> TryWriteAsync(HttpResponse response, byte[] bytes, CancellationToken cancellationToken)
     {
         try
         {
-            return await session.WaitForAlertsAsync(after, StreamWait).WaitAsync(cancellationToken);
+            await response.Body.WriteAsync(bytes, cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return false; // the client has gone
+        }
+    }
+
+    // Null once the client has gone.
+    private static async Task<IReadOnlyList<SessionAlert>?> NextAlertsAsync(ISessionGrain session, long after, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.WaitForAlertsAsync(after, wait).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -72,6 +72,35 @@ public sealed class SessionTests
         Assert.Equal("1", data.GetProperty("productId").GetString());
     }
 
+    [Fact]
+    public async Task AlertStream_SendsKeepAliveCommentsWhileIdle_AndAlertsStillArrive()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Sessions:KeepAliveInterval"] = "00:00:00.300" });
+        var shop = await CommerceClient.CreateAsync(app);
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Kettle", T0, (11, "KET", 111)));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 1, T0));
+        var session = await shop.StartSessionAsync("1");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var response = await shop.Tenant.GetAsync($"/api/tenants/{shop.TenantId}/sessions/{session}/alerts/stream",
+            HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        async Task<string> LineAsync() => await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("stream ended");
+
+        // Two comments, each a block of its own, and nothing else while no alert exists.
+        Assert.Equal([": keep-alive", "", ": keep-alive", ""], [await LineAsync(), await LineAsync(), await LineAsync(), await LineAsync()]);
+
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 0, T0.AddMinutes(1)));
+        var lines = new List<string>();
+        while (!lines.Any(l => l.StartsWith("data:", StringComparison.Ordinal)) || lines[^1].Length > 0)
+        {
+            lines.Add(await LineAsync());
+        }
+
+        Assert.Contains("event: inventory.out_of_stock", lines);
+        Assert.Contains("id: 1", lines);
+    }
+
     // The stream's long poll: an idle wait answers empty when its time is up; a stored alert answers a waiting call at once.
     [Fact]
     public async Task AlertWait_AnswersEmptyWhenIdle_AndAtOnceWhenAnAlertIsStored()
