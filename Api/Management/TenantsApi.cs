@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using BetterData.Api.Webhooks;
+using BetterData.Grains.Demand;
 using BetterData.Grains.Hosting.Auth;
 using BetterData.Grains.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,6 +21,10 @@ public static partial class TenantsApi
         var tenant = TenantGroup(app);
         tenant.MapGet("/", GetAsync).WithSummary("The tenant.");
         tenant.MapPost("/rotate-key", RotateKeyAsync).WithSummary("Issue a new API key; the old one stops working at once. The key is returned once.");
+        tenant.MapGet("/settings/demand", GetDemandSettingsAsync).WithSummary(
+            "The stockout threshold (days of cover below which demand_signal.stockout_risk is published) and where it comes from: tenant, configuration or default.");
+        tenant.MapPut("/settings/demand", SetDemandSettingsAsync).WithSummary(
+            "Set the stockout threshold: {\"stockoutCoverDays\": 0.01-365}, or null to use the platform's again. Products use it from their next demand check.");
         return tenant;
     }
 
@@ -54,6 +60,41 @@ public static partial class TenantsApi
         }
 
         return TypedResults.Created($"/api/tenants/{id}", new CreatedTenant(id, request.Name.Trim(), key));
+    }
+
+    private static async Task<Results<Ok<DemandSettings>, NotFound>> GetDemandSettingsAsync(string tenant, IGrainFactory grains) =>
+        await grains.GetGrain<ITenantGrain>(tenant).GetDemandSettingsAsync() is { } settings ? TypedResults.Ok(settings) : TypedResults.NotFound();
+
+    // The body is read as a document so that a missing property (or a misspelt one) is a 400, not a reset to the default.
+    private static async Task<Results<Ok<DemandSettings>, NotFound, ValidationProblem>> SetDemandSettingsAsync(
+        string tenant, JsonElement body, IGrainFactory grains)
+    {
+        if (!TryReadCoverDays(body, out var days))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["stockoutCoverDays"] = [$"Required: a number of days from {DemandOptions.MinCoverDays} to {DemandOptions.MaxCoverDays}, or null for the platform's threshold."],
+            });
+        }
+
+        return await grains.GetGrain<ITenantGrain>(tenant).SetStockoutCoverDaysAsync(days) is { } settings ? TypedResults.Ok(settings) : TypedResults.NotFound();
+    }
+
+    private static bool TryReadCoverDays(JsonElement body, out double? days)
+    {
+        days = null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("stockoutCoverDays", out var value))
+        {
+            return false;
+        }
+
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        days = value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) ? number : null;
+        return days is { } d && DemandOptions.IsCoverThreshold(d);
     }
 
     private static async Task<Ok<TenantPage>> ListAsync(string? after, int? limit, IGrainFactory grains) =>

@@ -24,6 +24,19 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash);
 
     /// <summary>
+    /// The tenant's demand-signal settings as they apply; null when there is no such tenant. Every selling product
+    /// reads them on each demand check, so the read interleaves (one field).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<DemandSettings?> GetDemandSettingsAsync();
+
+    /// <summary>
+    /// Sets the tenant's stockout threshold in days of cover, or with null goes back to the platform's; the next demand
+    /// check of each product uses it. Null when there is no such tenant.
+    /// </summary>
+    Task<DemandSettings?> SetStockoutCoverDaysAsync(double? days);
+
+    /// <summary>
     /// Deletes the tenant: its key stops working at once, its endpoints are deleted with their deliveries and log,
     /// its store connections are released (another tenant may connect those stores), and it leaves the tenant list.
     /// Its id is not reused. Repeating it finishes a deletion that stopped half-way. Returns the keys of the connections

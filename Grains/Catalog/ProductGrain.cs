@@ -3,6 +3,7 @@ using BetterData.Grains.Demand;
 using BetterData.Grains.Events;
 using BetterData.Grains.Hosting;
 using BetterData.Grains.Sessions;
+using BetterData.Grains.Tenants;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -299,7 +300,10 @@ public sealed partial class ProductGrain(
             return new DemandCheck(available, velocity, cover, unitsThisHour, baseline, false, false, true);
         }
 
-        var threshold = options.CoverThresholdFor(TenantId);
+        // The tenant's own threshold if it set one (a tenant that does not exist, as in tests that drive products
+        // alone, falls back to the configured one).
+        var threshold = (await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetDemandSettingsAsync())?.StockoutCoverDays
+            ?? options.CoverThresholdFor(TenantId);
         var events = GrainFactory.GetGrain<ITenantEventsGrain>(TenantId);
         var changed = false;
         var risk = false;

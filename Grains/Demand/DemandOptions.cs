@@ -3,6 +3,9 @@ namespace BetterData.Grains.Demand;
 /// <summary>Demand signals (<c>Demand</c> section): stockout risk and spike detection per product.</summary>
 public sealed class DemandOptions
 {
+    /// <summary>The range a stockout threshold may take (days of cover), whoever sets it.</summary>
+    public const double MinCoverDays = 0.01, MaxCoverDays = 365;
+
     /// <summary>How often a selling product checks itself (a reminder; Orleans' minimum is one minute).</summary>
     public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -29,4 +32,6 @@ public sealed class DemandOptions
 
     public double CoverThresholdFor(string tenantId) =>
         TenantStockoutCoverDays.TryGetValue(tenantId, out var days) ? days : StockoutCoverDays;
+
+    public static bool IsCoverThreshold(double days) => double.IsFinite(days) && days is >= MinCoverDays and <= MaxCoverDays;
 }

@@ -9,8 +9,9 @@ public static class DemandSiloBuilderExtensions
     {
         silo.Services.AddOptions<DemandOptions>().BindConfiguration("Demand")
             .Validate(o => o.CheckPeriod >= TimeSpan.FromMinutes(1) && o.VelocityWindow >= TimeSpan.FromHours(1)
-                && o.SpikeBaselineWindow >= TimeSpan.FromHours(1) && o.RearmFactor >= 1 && o.SpikeFactor > 0,
-                "Demand: CheckPeriod >= 1 min, windows >= 1 h, RearmFactor >= 1 and SpikeFactor > 0.");
+                && o.SpikeBaselineWindow >= TimeSpan.FromHours(1) && o.RearmFactor >= 1 && o.SpikeFactor > 0
+                && DemandOptions.IsCoverThreshold(o.StockoutCoverDays) && o.TenantStockoutCoverDays.Values.All(DemandOptions.IsCoverThreshold),
+                "Demand: CheckPeriod >= 1 min, windows >= 1 h, RearmFactor >= 1, SpikeFactor > 0, cover thresholds 0.01-365 days.");
         return silo;
     }
 }

@@ -1,14 +1,17 @@
 using System.Security.Cryptography;
 using BetterData.Grains.Connections;
 using BetterData.Grains.Delivery;
+using BetterData.Grains.Demand;
 using BetterData.Grains.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BetterData.Grains.Tenants;
 
 public sealed partial class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
     TimeProvider time,
+    IOptions<DemandOptions> demandOptions,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     // A tenant whose add to the directory did not complete (a crash between the two writes, or a tenant created
@@ -67,6 +70,34 @@ public sealed partial class TenantGrain(
 
     public Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash) =>
         Task.FromResult(Exists && CryptographicOperations.FixedTimeEquals(state.State.ApiKeyHash, apiKeyHash));
+
+    public Task<DemandSettings?> GetDemandSettingsAsync() => Task.FromResult(Exists ? DemandSettings() : null);
+
+    public async Task<DemandSettings?> SetStockoutCoverDaysAsync(double? days)
+    {
+        if (days is { } value && !DemandOptions.IsCoverThreshold(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(days), value, $"Between {DemandOptions.MinCoverDays} and {DemandOptions.MaxCoverDays} days.");
+        }
+
+        if (!Exists)
+        {
+            return null;
+        }
+
+        state.State.StockoutCoverDays = days;
+        await state.WriteStateAsync();
+        return DemandSettings();
+    }
+
+    private DemandSettings DemandSettings()
+    {
+        var options = demandOptions.Value;
+        var tenantId = this.GetPrimaryKeyString();
+        return state.State.StockoutCoverDays is { } own ? new DemandSettings(own, "tenant")
+            : options.TenantStockoutCoverDays.TryGetValue(tenantId, out var configured) ? new DemandSettings(configured, "configuration")
+            : new DemandSettings(options.StockoutCoverDays, "default");
+    }
 
     public async Task<IReadOnlyList<string>?> DeleteAsync()
     {

@@ -12,4 +12,7 @@ public sealed class TenantState
 
     /// <summary>Set when the tenant was deleted: it no longer exists for the API, and its id is not reused.</summary>
     [Id(4)] public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>The tenant's own stockout threshold (days of cover); null: the platform's.</summary>
+    [Id(5)] public double? StockoutCoverDays { get; set; }
 }

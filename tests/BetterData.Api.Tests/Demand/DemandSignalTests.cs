@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using BetterData.Api.Tests.Commerce;
 using BetterData.Api.Tests.Delivery;
@@ -107,6 +109,52 @@ public sealed class DemandSignalTests
 
         time.Advance(TimeSpan.FromDays(8)); // nothing sold within the velocity window: idle, reminder removed
         Assert.True((await product.CheckDemandAsync()).Idle);
+    }
+
+    [Fact]
+    public async Task StockoutThreshold_SetThroughTheApi_AppliesFromTheNextCheck_AndBadValuesChangeNothing()
+    {
+        var time = new FakeTimeProvider(T0);
+        await using var app = new BetterDataApp(time: time, settings: new Dictionary<string, string?>(NoOwnTicks) { ["Demand:TenantStockoutCoverDays:configured"] = "3" });
+        var shop = await CommerceClient.CreateAsync(app);
+        var settings = $"/api/tenants/{shop.TenantId}/settings/demand";
+        await shop.ShopifyAsync("products/create", CommerceClient.Product(1, "Kettle", T0, (11, "KET", 111)));
+        await shop.ShopifyAsync("inventory_levels/update", CommerceClient.Level(111, 1, 100, T0));
+        var product = app.Grains.GetGrain<IProductGrain>(CommerceKeys.Of(shop.TenantId, "1"));
+        await SellAsync(shop, 10); // 90 left at 10 a week: 63 days of cover
+
+        Assert.Equal((7.0, "default"), await ReadAsync(shop.Tenant.GetAsync(settings)));
+        Assert.False((await product.CheckDemandAsync()).StockoutRiskPublished);
+
+        Assert.Equal((70.0, "tenant"), await ReadAsync(shop.Tenant.PutAsJsonAsync(settings, new { stockoutCoverDays = 70 })));
+        Assert.True((await product.CheckDemandAsync()).StockoutRiskPublished);
+
+        string[] bad = ["{\"stockoutCoverDays\":0}", "{\"stockoutCoverDays\":-1}", "{\"stockoutCoverDays\":366}", "{\"stockoutCoverDays\":1e400}",
+            "{\"stockoutCoverDays\":\"7\"}", "{}", "{\"stockoutCoverDay\":7}", "[]", "7", "{\"stockoutCoverDays\":"];
+        foreach (var body in bad)
+        {
+            var response = await shop.Tenant.PutAsync(settings, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{body}: {response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        var (otherTenant, other) = await app.CreateTenantAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PutAsJsonAsync(settings, new { stockoutCoverDays = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Admin().PutAsJsonAsync("/api/tenants/nobody/settings/demand", new { stockoutCoverDays = 1 })).StatusCode);
+        Assert.Equal((70.0, "tenant"), await ReadAsync(shop.Tenant.GetAsync(settings)));
+        Assert.Equal((7.0, "default"), await ReadAsync(other.GetAsync($"/api/tenants/{otherTenant}/settings/demand")));
+
+        Assert.Equal((7.0, "default"), await ReadAsync(app.Admin().PutAsJsonAsync(settings, new { stockoutCoverDays = (double?)null })));
+        var (configured, _) = await app.CreateTenantAsync("configured");
+        Assert.Equal((3.0, "configuration"), await ReadAsync(app.Admin().GetAsync($"/api/tenants/{configured}/settings/demand")));
+    }
+
+    private static async Task<(double Days, string? Source)> ReadAsync(Task<HttpResponseMessage> request)
+    {
+        var response = await request;
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("stockoutCoverDays").GetDouble(), body.GetProperty("source").GetString());
     }
 
     private async Task SellAsync(CommerceClient shop, int quantity)
