@@ -9,7 +9,8 @@ namespace BetterData.Api.Tests.Imports;
 [Collection(PostgresCollection.Name)]
 public sealed class ImportPostgresTests(PostgresFixture postgres)
 {
-    // Small batches and checkpoints, so the first process stops with the import well under way.
+    // Small batches and checkpoints, so the first process stops with the import well under way. Products of three rows
+    // (variants) against batches of 20 rows: batches end on a product's last row, never mid-product.
     private static readonly Dictionary<string, string?> SlowImport = new()
     {
         ["Imports:BatchSize"] = "20",
@@ -20,11 +21,14 @@ public sealed class ImportPostgresTests(PostgresFixture postgres)
     public async Task Import_ProcessStopsMidway_ResumesFromItsCheckpointAndFinishes()
     {
         var cs = await postgres.NewDatabaseAsync();
-        const int Rows = 3_000;
-        var csv = new StringBuilder("product_id,title,available\n");
-        for (var i = 1; i <= Rows; i++)
+        const int Products = 1_000, Variants = 3, Rows = Products * Variants;
+        var csv = new StringBuilder("product_id,title,variant_id,available\n");
+        for (var p = 1; p <= Products; p++)
         {
-            csv.Append($"r{i},Resumed {i},{i % 5}\n");
+            for (var v = 0; v < Variants; v++)
+            {
+                csv.Append($"r{p},{(v == 0 ? $"Resumed {p}" : "")},r{p}-{v},{(p + v) % 5}\n");
+            }
         }
 
         string tenant;
@@ -39,6 +43,7 @@ public sealed class ImportPostgresTests(PostgresFixture postgres)
         }
 
         Assert.True(readAtStop < Rows, $"The import finished before the stop ({readAtStop} rows).");
+        Assert.Equal(0, readAtStop % Variants);
         await using var second = new BetterDataApp(postgres: cs, settings: SlowImport);
         var admin = second.Admin();
 
@@ -47,8 +52,13 @@ public sealed class ImportPostgresTests(PostgresFixture postgres)
         Assert.Equal(ImportStatus.Completed, done.GetProperty("status").GetString());
         Assert.Equal(Rows, done.GetProperty("rowsSucceeded").GetInt64());
         Assert.Equal(Rows, done.GetProperty("rowsRead").GetInt64());
-        var last = await admin.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products/r{Rows}");
-        Assert.Equal(Rows % 5, last.GetProperty("available").GetInt32());
+        foreach (var p in new[] { 1, Products / 2, Products })
+        {
+            var product = await admin.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/products/r{p}");
+            Assert.Equal($"Resumed {p}", product.GetProperty("title").GetString());
+            Assert.Equal(Enumerable.Range(0, Variants).Select(v => $"r{p}-{v}"), product.GetProperty("variants").EnumerateArray().Select(v => v.GetProperty("variantId").GetString()));
+            Assert.Equal(Enumerable.Range(0, Variants).Sum(v => (p + v) % 5), product.GetProperty("available").GetInt32());
+        }
     }
 
     private static async Task<long> WaitForProgressAsync(HttpClient client, string tenant, string importId, long atLeast)
