@@ -14,12 +14,21 @@ public static class BetterDataSignature
     public const string HeaderName = "x-betterdata-signature";
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
 
-    public static string Sign(long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<byte[]> secrets)
+    public static string Sign(long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<byte[]> secrets) =>
+        Sign(timestamp, body, secrets.Select(s => new HmacKey(s)).ToList());
+
+    /// <summary>The header value for keys that sign repeatedly (an endpoint's): their keyed hashes are reused.</summary>
+    public static string Sign(long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<HmacKey> keys)
     {
+        Span<byte> prefix = stackalloc byte[21];
+        timestamp.TryFormat(prefix, out var length, default, CultureInfo.InvariantCulture);
+        prefix[length++] = (byte)'.';
+        Span<byte> hash = stackalloc byte[HmacKey.HashSize];
         var builder = new StringBuilder("t=").Append(timestamp.ToString(CultureInfo.InvariantCulture));
-        foreach (var secret in secrets)
+        foreach (var key in keys)
         {
-            builder.Append(",v1=").Append(Convert.ToHexStringLower(Compute(secret, timestamp, body)));
+            key.Compute(prefix[..length], body, hash);
+            builder.Append(",v1=").Append(Convert.ToHexStringLower(hash));
         }
 
         return builder.ToString();

@@ -21,12 +21,24 @@ public static class StandardWebhookSignature
     public static byte[] SecretBytes(string secret) =>
         Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
 
-    public static string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body, IEnumerable<byte[]> secrets)
+    public static string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body, IEnumerable<byte[]> secrets) =>
+        Sign(messageId, timestamp, body, secrets.Select(s => new HmacKey(s)).ToList());
+
+    /// <summary>The header value for keys that sign repeatedly (an endpoint's): their keyed hashes are reused.</summary>
+    public static string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<HmacKey> keys)
     {
-        var signatures = new List<string>();
-        foreach (var secret in secrets)
+        Span<byte> prefix = stackalloc byte[Encoding.UTF8.GetMaxByteCount(messageId.Length) + 22];
+        var length = Encoding.UTF8.GetBytes(messageId, prefix);
+        prefix[length++] = (byte)'.';
+        timestamp.TryFormat(prefix[length..], out var written, default, CultureInfo.InvariantCulture);
+        length += written;
+        prefix[length++] = (byte)'.';
+        Span<byte> hash = stackalloc byte[HmacKey.HashSize];
+        var signatures = new string[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
         {
-            signatures.Add("v1," + Convert.ToBase64String(Compute(secret, messageId, timestamp, body)));
+            keys[i].Compute(prefix[..length], body, hash);
+            signatures[i] = "v1," + Convert.ToBase64String(hash);
         }
 
         return string.Join(' ', signatures);

@@ -96,8 +96,20 @@ public sealed partial class EndpointDeliveryGrain(
     // their own clock, and this one runs on the injected TimeProvider. At most the limit's count of entries.
     private readonly Queue<DateTimeOffset> recentSends = new();
 
-    // The signing secrets in clear (the state holds them encrypted), decoded once per activation and per change.
-    private List<(byte[] Key, DateTimeOffset? ExpiresAt)> signingKeys = [];
+    // The signing secrets in clear (the state holds them encrypted), decoded once per activation and per change, as keys
+    // whose keyed hashes are reused from send to send. Without an expiring one (outside a rotation's overlap) every
+    // send signs with all of them, and takes the list as it is.
+    private IReadOnlyList<(HmacKey Key, DateTimeOffset? ExpiresAt)> signingKeys = [];
+    private IReadOnlyList<HmacKey>? unexpiringKeys = [];
+
+    private IReadOnlyList<(HmacKey Key, DateTimeOffset? ExpiresAt)> SigningKeys
+    {
+        set
+        {
+            signingKeys = value;
+            unexpiringKeys = value.All(k => k.ExpiresAt is null) ? [.. value.Select(k => k.Key)] : null;
+        }
+    }
 
     // Whether this activation rewrote the stored secrets under the active key.
     private bool resealed;
@@ -111,7 +123,7 @@ public sealed partial class EndpointDeliveryGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var clear = state.State.Secrets.Select(s => (Secret: protector.Unprotect(s.Secret, SecretPurpose), s.ExpiresAt)).ToList();
-        signingKeys = clear.Select(c => (StandardWebhookSignature.SecretBytes(c.Secret), c.ExpiresAt)).ToList();
+        SigningKeys = [.. clear.Select(c => (new HmacKey(StandardWebhookSignature.SecretBytes(c.Secret)), c.ExpiresAt))];
         // Stored in clear (before encryption existed) or under a retired key: rewrite them under the active key. Keys
         // change only with a restart, so this is the one place that can find any.
         if (state.State.Secrets.Any(s => protector.NeedsProtecting(s.Secret)))
@@ -145,7 +157,7 @@ public sealed partial class EndpointDeliveryGrain(
             Secrets = [new EndpointSecret(protector.Protect(secret, SecretPurpose), null)],
             CreatedAt = time.GetUtcNow(),
         };
-        signingKeys = [(StandardWebhookSignature.SecretBytes(secret), null)];
+        SigningKeys = [(new HmacKey(StandardWebhookSignature.SecretBytes(secret)), null)];
         await SaveStateAsync();
         return secret;
     }
@@ -185,7 +197,7 @@ public sealed partial class EndpointDeliveryGrain(
         state.State.Deleted = true;
         // A deleted endpoint signs nothing again: its secrets go too.
         state.State.Secrets = [];
-        signingKeys = [];
+        SigningKeys = [];
         timer?.Dispose();
         ready.Clear();
         readyOrder.Clear();
@@ -211,7 +223,7 @@ public sealed partial class EndpointDeliveryGrain(
             .Prepend(new EndpointSecret(protector.Protect(secret, SecretPurpose), null))
             .ToList();
         // Derived from the state rather than edited alongside it (a rotation is rare; decrypting two secrets is cheap).
-        signingKeys = [.. state.State.Secrets.Select(s => (StandardWebhookSignature.SecretBytes(protector.Unprotect(s.Secret, SecretPurpose)), s.ExpiresAt))];
+        SigningKeys = [.. state.State.Secrets.Select(s => (new HmacKey(StandardWebhookSignature.SecretBytes(protector.Unprotect(s.Secret, SecretPurpose))), s.ExpiresAt))];
         await SaveStateAsync();
         return secret;
     }
@@ -515,7 +527,7 @@ public sealed partial class EndpointDeliveryGrain(
             Id,
             target.Value.Uri,
             spec.Headers,
-            signingKeys.Where(k => k.ExpiresAt is null || k.ExpiresAt > now).Select(k => k.Key).ToList(),
+            unexpiringKeys ?? [.. signingKeys.Where(k => k.ExpiresAt is null || k.ExpiresAt > now).Select(k => k.Key)],
             delivery.MessageId,
             delivery.Body,
             delivery.Manual ? "manual" : "scheduled");

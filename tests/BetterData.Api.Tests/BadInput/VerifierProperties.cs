@@ -85,6 +85,46 @@ public sealed class VerifierProperties
         }).Check(FuzzJson.Config);
     }
 
+    // The published Standard Webhooks test vector, signed with a reused key: the first and the second signature (from a
+    // reset keyed hash) are both the expected one.
+    [Fact]
+    public void StandardWebhook_ReusedKey_SignsThePublishedTestVector()
+    {
+        HmacKey[] key = [new(StandardWebhookSignature.SecretBytes("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))];
+        var body = Encoding.UTF8.GetBytes("{\"test\": 2432232314}");
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", StandardWebhookSignature.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body, key));
+        }
+    }
+
+    // A key's reused hashes give what a fresh HMAC gives, message after message and from many threads at once.
+    [Fact]
+    public void HmacKey_Reused_MatchesAFreshHmac_AlsoConcurrently()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var key = new HmacKey(secret);
+        byte[] Fresh(byte[] prefix, byte[] body) => System.Security.Cryptography.HMACSHA256.HashData(secret, prefix.Concat(body).ToArray());
+        byte[] Reused(byte[] prefix, byte[] body)
+        {
+            var hash = new byte[HmacKey.HashSize];
+            key.Compute(prefix, body, hash);
+            return hash;
+        }
+
+        Prop.ForAll(Bytes, Bytes, (prefix, body) => Reused(prefix, body).AsSpan().SequenceEqual(Fresh(prefix, body))).Check(FuzzJson.Config);
+        var inputs = Enumerable.Range(0, 2_000).Select(i => Encoding.UTF8.GetBytes($"message {i}")).ToArray();
+        var mismatches = 0;
+        Parallel.ForEach(inputs, new ParallelOptions { MaxDegreeOfParallelism = 8 }, body =>
+        {
+            if (!Reused([1, 2], body).AsSpan().SequenceEqual(Fresh([1, 2], body)))
+            {
+                Interlocked.Increment(ref mismatches);
+            }
+        });
+        Assert.Equal(0, mismatches);
+    }
+
     [Fact]
     public void StripeEventReader_AnyDataObject_ReadsOrFailsAsInvalid()
     {
