@@ -27,7 +27,8 @@ public static class StandardWebhookSignature
     /// <summary>The header value for keys that sign repeatedly (an endpoint's): their keyed hashes are reused.</summary>
     public static string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<HmacKey> keys)
     {
-        Span<byte> prefix = stackalloc byte[Encoding.UTF8.GetMaxByteCount(messageId.Length) + 22];
+        var size = Encoding.UTF8.GetMaxByteCount(messageId.Length) + 22; // id, '.', a long, '.'
+        Span<byte> prefix = size <= 512 ? stackalloc byte[512] : new byte[size];
         var length = Encoding.UTF8.GetBytes(messageId, prefix);
         prefix[length++] = (byte)'.';
         timestamp.TryFormat(prefix[length..], out var written, default, CultureInfo.InvariantCulture);
