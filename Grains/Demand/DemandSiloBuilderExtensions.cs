@@ -11,7 +11,8 @@ public static class DemandSiloBuilderExtensions
             .Validate(o => o.CheckPeriod >= TimeSpan.FromMinutes(1) && o.VelocityWindow >= TimeSpan.FromHours(1)
                 && o.SpikeBaselineWindow >= TimeSpan.FromHours(1) && o.RearmFactor >= 1 && o.SpikeFactor > 0
                 && DemandOptions.IsCoverThreshold(o.StockoutCoverDays) && o.TenantStockoutCoverDays.Values.All(DemandOptions.IsCoverThreshold),
-                "Demand: CheckPeriod >= 1 min, windows >= 1 h, RearmFactor >= 1, SpikeFactor > 0, cover thresholds 0.01-365 days.");
+                "Demand: CheckPeriod >= 1 min, windows >= 1 h, RearmFactor >= 1, SpikeFactor > 0, cover thresholds 0.01-365 days.")
+            .ValidateOnStart();
         return silo;
     }
 }

@@ -33,11 +33,14 @@ internal static class CatalogFileReader
         while (await ReadCsvRecordAsync(csv) is { } record)
         {
             var fields = record.Fields;
+            // A row with too many fields keeps its product id when it has one, so it rejects its product with it.
             yield return fields.Count > header.Fields.Count
-                ? new CatalogRow(record.Line, null, new ImportRowError(record.Line, null, $"{fields.Count} fields; the header has {header.Fields.Count}."))
+                ? new CatalogRow(record.Line, NonEmpty(fields[columns["product_id"]]), new ImportRowError(record.Line, null, $"{fields.Count} fields; the header has {header.Fields.Count}."))
                 : CatalogRowParser.Parse(record.Line, name => columns.TryGetValue(name, out var i) && i < fields.Count ? fields[i] : null);
         }
     }
+
+    private static string? NonEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static async Task<(long Line, List<string> Fields)?> ReadCsvRecordAsync(CsvRecordReader csv)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using BetterData.Grains.Catalog;
 
 namespace BetterData.Grains.Imports;
@@ -19,21 +20,58 @@ internal sealed record CatalogProduct(long Line, int Rows, ProductSnapshot? Snap
 /// </summary>
 internal static class CatalogProducts
 {
-    public static async IAsyncEnumerable<CatalogProduct> GroupAsync(
-        IAsyncEnumerable<CatalogRow> rows, DateTimeOffset at, int maxRowsPerProduct, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The file's products in order. Reading stops once it is past <paramref name="maxRows"/> rows: the product that
+    /// crosses the limit is the last one yielded (its row count shows it), so one huge product cannot be read whole.
+    /// A file that turns unreadable (<see cref="InvalidDataException"/>) rejects the product it was in the middle of,
+    /// whose rows may be incomplete, and then throws.
+    /// </summary>
+    public static async IAsyncEnumerable<CatalogProduct> GroupAsync(IAsyncEnumerable<CatalogRow> rows, DateTimeOffset at, int maxRowsPerProduct,
+        long maxRows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var ended = new Dictionary<string, long>(StringComparer.Ordinal); // product id → the last line of its rows
         var open = new List<CatalogRow>();
-        var extra = 0; // rows of the open product beyond maxRowsPerProduct: counted, not kept
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        var extra = 0; // rows of the open product beyond maxRowsPerProduct + 1: counted, not kept
+        var lastLine = 0L;
+        var read = 0L;
+        await using var e = rows.GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
+            ExceptionDispatchInfo? broken = null;
+            var more = false;
+            try
+            {
+                more = await e.MoveNextAsync();
+            }
+            catch (InvalidDataException ex)
+            {
+                broken = ExceptionDispatchInfo.Capture(ex);
+            }
+
+            if (broken is not null || !more)
+            {
+                if (open.Count > 0)
+                {
+                    yield return broken is null
+                        ? Close(open, extra, lastLine, at, maxRowsPerProduct, ended)
+                        : new CatalogProduct(open[0].Line, open.Count + extra, null, [],
+                            [new(open[0].Line, null, $"Not imported: the file could not be read past line {lastLine}, so the rows of product '{open[0].ProductId}' may be incomplete.")]);
+                }
+
+                broken?.Throw();
+                yield break;
+            }
+
+            var row = e.Current;
+            read++;
             if (open.Count > 0 && (row.ProductId is null || row.ProductId != open[0].ProductId))
             {
-                yield return Close(open, extra, at, maxRowsPerProduct, ended);
+                yield return Close(open, extra, lastLine, at, maxRowsPerProduct, ended);
                 open.Clear();
                 extra = 0;
             }
 
+            lastLine = row.Line;
             if (row.ProductId is null)
             {
                 yield return new CatalogProduct(row.Line, 1, null, [], [row.Error!]);
@@ -46,15 +84,20 @@ internal static class CatalogProducts
             {
                 extra++;
             }
-        }
 
-        if (open.Count > 0)
-        {
-            yield return Close(open, extra, at, maxRowsPerProduct, ended);
+            if (read > maxRows)
+            {
+                if (open.Count > 0)
+                {
+                    yield return Close(open, extra, lastLine, at, maxRowsPerProduct, ended);
+                }
+
+                yield break;
+            }
         }
     }
 
-    private static CatalogProduct Close(List<CatalogRow> rows, int extra, DateTimeOffset at, int maxRowsPerProduct, Dictionary<string, long> ended)
+    private static CatalogProduct Close(List<CatalogRow> rows, int extra, long lastLine, DateTimeOffset at, int maxRowsPerProduct, Dictionary<string, long> ended)
     {
         var first = rows[0];
         var count = rows.Count + extra;
@@ -65,7 +108,7 @@ internal static class CatalogProducts
             errors.Add(new(first.Line, "product_id", $"The rows of product '{productId}' must be consecutive; its earlier rows end at line {earlier}."));
         }
 
-        ended[productId] = rows[^1].Line;
+        ended[productId] = lastLine;
         if (rows.Count > maxRowsPerProduct)
         {
             errors.Add(new(rows[maxRowsPerProduct].Line, "product_id", $"Product '{productId}' has more than {maxRowsPerProduct} rows."));

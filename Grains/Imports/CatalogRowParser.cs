@@ -18,12 +18,16 @@ internal static class CatalogRowParser
     public static CatalogRow Parse(long line, Func<string, string?> field)
     {
         var productId = field("product_id")?.Trim();
-        if (string.IsNullOrEmpty(productId) || productId.Length > MaxIdLength)
+        if (string.IsNullOrEmpty(productId))
         {
             return new CatalogRow(line, null, new ImportRowError(line, "product_id", $"Required, at most {MaxIdLength} characters."));
         }
 
         CatalogRow Reject(string name, string message) => new(line, productId, new ImportRowError(line, name, message));
+        if (productId.Length > MaxIdLength)
+        {
+            return Reject("product_id", $"Required, at most {MaxIdLength} characters.");
+        }
 
         var title = Present(field("title"));
         if (title?.Length > 500)

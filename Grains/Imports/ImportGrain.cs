@@ -194,7 +194,7 @@ public sealed partial class ImportGrain(
         checkpointRows = s.RowsRead;
         var stream = new ChunkStream(store, this.GetPrimaryKeyString(), s.Chunks);
         var rows = CatalogFileReader.ReadAsync(stream, s.Format);
-        var enumerator = CatalogProducts.GroupAsync(rows, s.CreatedAt, options.Value.MaxRowsPerProduct).GetAsyncEnumerator();
+        var enumerator = CatalogProducts.GroupAsync(rows, s.CreatedAt, options.Value.MaxRowsPerProduct, options.Value.MaxRows).GetAsyncEnumerator();
         for (var skipped = 0L; skipped < s.RowsRead && await enumerator.MoveNextAsync(); skipped += enumerator.Current.Rows)
         {
         }

@@ -9,7 +9,9 @@ public static class ImportSiloBuilderExtensions
     public static ISiloBuilder AddImports(this ISiloBuilder silo, ClusterSettings settings)
     {
         silo.Services.AddOptions<ImportOptions>().BindConfiguration("Imports")
-            .Validate(o => o.MaxRows > 0 && o.BatchSize > 0 && o.MaxErrors >= 0, "Imports: MaxRows and BatchSize must be positive.");
+            .Validate(o => o.MaxRows > 0 && o.BatchSize > 0 && o.MaxRowsPerProduct > 0 && o.MaxErrors >= 0,
+                "Imports: MaxRows, BatchSize and MaxRowsPerProduct must be positive.")
+            .ValidateOnStart();
         if (settings.IsDurable)
         {
             silo.Services.AddSingleton<IImportStore, PostgresImportStore>();

@@ -85,8 +85,18 @@ public sealed partial class TenantGrain(
             return null;
         }
 
+        var before = state.State.StockoutCoverDays;
         state.State.StockoutCoverDays = days;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.StockoutCoverDays = before; // interleaved reads must not see a value that was not stored
+            throw;
+        }
+
         return DemandSettings();
     }
 

@@ -130,6 +130,56 @@ public sealed class ImportTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Import_RowsThatBreakAProduct_RejectItWhole()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Imports:MaxRowsPerProduct"] = "2" });
+        var (tenant, client) = await app.CreateTenantAsync();
+        var csv = "product_id,title,variant_id\n"
+            + "a,A,a1\n"        // line 2
+            + "a,,a2,stray\n"   // line 3: a field too many, still product a
+            + "b,B,b1\n"        // line 4
+            + "b,,b2\n"         // line 5
+            + "b,,b3\n"         // line 6: a third row where 2 are allowed
+            + "c,C,c1\n";       // line 7
+
+        var done = await WaitForImportAsync(client, tenant, await UploadAsync(client, tenant, csv, "text/csv"), TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, done.GetProperty("rowsSucceeded").GetInt64());
+        Assert.Equal(5, done.GetProperty("rowsFailed").GetInt64());
+        var errors = done.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt64(), e.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(2L, null), (3L, null), (4L, null), (6L, "product_id")], errors);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/tenants/{tenant}/products/a")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/tenants/{tenant}/products/b")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/tenants/{tenant}/products/c")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_ProductOverTheRowLimit_OrCutByABrokenFile_IsNotImported()
+    {
+        await using var app = new BetterDataApp(settings: new Dictionary<string, string?> { ["Imports:MaxRows"] = "3" });
+        var (tenant, client) = await app.CreateTenantAsync();
+
+        // One product of five rows in a file allowed three: reading stops at the fourth, and nothing is imported.
+        var big = "product_id,title,variant_id\nbig,Big,v1\nbig,,v2\nbig,,v3\nbig,,v4\nbig,,v5\n";
+        var done = await WaitForImportAsync(client, tenant, await UploadAsync(client, tenant, big, "text/csv"), TimeSpan.FromSeconds(30));
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal(0, done.GetProperty("rowsRead").GetInt64());
+        Assert.Contains("more than 3 rows; rows from line 2 on", done.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/tenants/{tenant}/products/big")).StatusCode);
+
+        // A quote never closed in product p2's second row: p1 is in, p2 (maybe incomplete) is rejected, the file error says why.
+        var broken = "product_id,title,variant_id\np1,One,x\np2,Two,y\np2,,\"unclosed\n";
+        done = await WaitForImportAsync(client, tenant, await UploadAsync(client, tenant, broken, "text/csv"), TimeSpan.FromSeconds(30));
+        Assert.Equal("partial", done.GetProperty("status").GetString());
+        Assert.Equal(1, done.GetProperty("rowsSucceeded").GetInt64());
+        Assert.Equal(1, done.GetProperty("rowsFailed").GetInt64());
+        Assert.Contains("could not be read past line 3", done.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(done.GetProperty("error").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/tenants/{tenant}/products/p1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/tenants/{tenant}/products/p2")).StatusCode);
+    }
+
     [Theory]
     [InlineData("text/csv", "sku,price\nX,1\n")]                      // required columns missing
     [InlineData("text/csv", "product_id,title\n\"p1,Unclosed\n")]     // a quote never closed
