@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -94,7 +95,7 @@ public static partial class SessionsApi
     }
 
     private static async Task<Results<ServerSentEventsResult<SessionAlert>, NotFound>> StreamAlerts(
-        string tenant, string sessionId, HttpContext http, IGrainFactory grains, IOptions<SessionStreamOptions> options, TimeProvider time)
+        string tenant, string sessionId, HttpContext http, IGrainFactory grains, IOptions<SessionStreamOptions> options)
     {
         if (await FindAsync(tenant, sessionId, grains) is null)
         {
@@ -102,22 +103,23 @@ public static partial class SessionsApi
         }
 
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
-        var alerts = ReadAlertsAsync(http.Response, grains.GetGrain<ISessionGrain>(sessionId), after, options.Value.KeepAliveInterval, time, http.RequestAborted);
+        var alerts = ReadAlertsAsync(http.Response, grains.GetGrain<ISessionGrain>(sessionId), after, options.Value.KeepAliveInterval, http.RequestAborted);
         return TypedResults.ServerSentEvents(alerts);
     }
 
     private static async IAsyncEnumerable<SseItem<SessionAlert>> ReadAlertsAsync(HttpResponse response, ISessionGrain session, long after,
-        TimeSpan keepAlive, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TimeSpan keepAlive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Send the headers now, so the client knows the stream is open before the first alert.
         await response.Body.FlushAsync(cancellationToken);
-        var lastWrite = time.GetTimestamp();
+        // Real time, as in the session grain's wait: it paces the connection's I/O, it is not time logic.
+        var lastWrite = Stopwatch.GetTimestamp();
         // A long poll: the session grain answers as soon as an alert is stored, or with nothing after the wait, so an
         // idle stream costs a grain call per 4 s (or per keep-alive interval, if shorter) instead of one per poll.
         var wait = keepAlive < StreamWait ? keepAlive : StreamWait;
         while (await NextAlertsAsync(session, after, wait, cancellationToken) is { } alerts)
         {
-            if (alerts.Count == 0 && time.GetElapsedTime(lastWrite) >= keepAlive)
+            if (alerts.Count == 0 && Stopwatch.GetElapsedTime(lastWrite) >= keepAlive)
             {
                 // ASP.NET Core's SSE result writes only events, so the comment goes to the body between two of them: the
                 // formatter has written and flushed the last event before it asks this enumerator for the next.
@@ -126,13 +128,13 @@ public static partial class SessionsApi
                     yield break;
                 }
 
-                lastWrite = time.GetTimestamp();
+                lastWrite = Stopwatch.GetTimestamp();
             }
 
             foreach (var alert in alerts)
             {
                 after = alert.Sequence;
-                lastWrite = time.GetTimestamp();
+                lastWrite = Stopwatch.GetTimestamp();
                 yield return new SseItem<SessionAlert>(alert, alert.Type) { EventId = alert.Sequence.ToString(CultureInfo.InvariantCulture) };
             }
         }

@@ -14,15 +14,14 @@ public static class BetterDataSignature
     public const string HeaderName = "x-betterdata-signature";
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
 
-    public static string Sign(long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<byte[]> secrets) =>
-        Sign(timestamp, body, secrets.Select(s => new HmacKey(s)).ToList());
+    // The signed prefix "{timestamp}.": a long is at most 20 characters.
+    private const int MaxPrefix = 21;
 
-    /// <summary>The header value for keys that sign repeatedly (an endpoint's): their keyed hashes are reused.</summary>
+    /// <summary>The header value: the timestamp and one <c>v1=</c> per key. An endpoint's keys reuse their keyed hashes.</summary>
     public static string Sign(long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<HmacKey> keys)
     {
-        Span<byte> prefix = stackalloc byte[21];
-        timestamp.TryFormat(prefix, out var length, default, CultureInfo.InvariantCulture);
-        prefix[length++] = (byte)'.';
+        Span<byte> prefix = stackalloc byte[MaxPrefix];
+        var length = WritePrefix(timestamp, prefix);
         Span<byte> hash = stackalloc byte[HmacKey.HashSize];
         var builder = new StringBuilder("t=").Append(timestamp.ToString(CultureInfo.InvariantCulture));
         foreach (var key in keys)
@@ -86,9 +85,12 @@ public static class BetterDataSignature
         }
 
         var matched = false;
+        Span<byte> prefix = stackalloc byte[MaxPrefix];
+        var length = WritePrefix(timestamp.Value, prefix);
+        Span<byte> expected = stackalloc byte[HmacKey.HashSize];
         foreach (var secret in secrets)
         {
-            var expected = Compute(secret, timestamp.Value, body);
+            HmacKey.Compute(secret, prefix[..length], body, expected);
             foreach (var candidate in candidates)
             {
                 matched |= CryptographicOperations.FixedTimeEquals(expected, candidate);
@@ -104,11 +106,10 @@ public static class BetterDataSignature
         return age.Duration() > tolerance ? SignatureCheck.Stale : SignatureCheck.Valid;
     }
 
-    private static byte[] Compute(byte[] secret, long timestamp, ReadOnlySpan<byte> body)
+    private static int WritePrefix(long timestamp, Span<byte> prefix)
     {
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
-        hmac.AppendData(Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + "."));
-        hmac.AppendData(body);
-        return hmac.GetHashAndReset();
+        timestamp.TryFormat(prefix, out var length, default, CultureInfo.InvariantCulture);
+        prefix[length] = (byte)'.';
+        return length + 1;
     }
 }

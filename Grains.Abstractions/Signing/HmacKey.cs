@@ -30,9 +30,7 @@ public sealed class HmacKey
         var hmac = reused ?? IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         try
         {
-            hmac.AppendData(prefix);
-            hmac.AppendData(body);
-            hmac.GetHashAndReset(hash);
+            Hash(hmac, prefix, body, hash);
         }
         catch
         {
@@ -50,5 +48,19 @@ public sealed class HmacKey
         }
 
         hmac.Dispose();
+    }
+
+    /// <summary>The same for a key used once (a verifier's candidate secret): nothing is kept.</summary>
+    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> body, Span<byte> hash)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        Hash(hmac, prefix, body, hash);
+    }
+
+    private static void Hash(IncrementalHash hmac, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> body, Span<byte> hash)
+    {
+        hmac.AppendData(prefix);
+        hmac.AppendData(body);
+        hmac.GetHashAndReset(hash);
     }
 }

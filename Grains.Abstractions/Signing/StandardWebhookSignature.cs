@@ -21,10 +21,7 @@ public static class StandardWebhookSignature
     public static byte[] SecretBytes(string secret) =>
         Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
 
-    public static string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body, IEnumerable<byte[]> secrets) =>
-        Sign(messageId, timestamp, body, secrets.Select(s => new HmacKey(s)).ToList());
-
-    /// <summary>The header value for keys that sign repeatedly (an endpoint's): their keyed hashes are reused.</summary>
+    /// <summary>The header value: one <c>v1,</c> entry per key. An endpoint's keys reuse their keyed hashes.</summary>
     public static string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body, IReadOnlyList<HmacKey> keys)
     {
         var size = Encoding.UTF8.GetMaxByteCount(messageId.Length) + 22; // id, '.', a long, '.'
@@ -43,13 +40,5 @@ public static class StandardWebhookSignature
         }
 
         return string.Join(' ', signatures);
-    }
-
-    public static byte[] Compute(byte[] secret, string messageId, long timestamp, ReadOnlySpan<byte> body)
-    {
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
-        hmac.AppendData(Encoding.UTF8.GetBytes(messageId + "." + timestamp.ToString(CultureInfo.InvariantCulture) + "."));
-        hmac.AppendData(body);
-        return hmac.GetHashAndReset();
     }
 }

@@ -98,18 +98,9 @@ public sealed partial class EndpointDeliveryGrain(
 
     // The signing secrets in clear (the state holds them encrypted), decoded once per activation and per change, as keys
     // whose keyed hashes are reused from send to send. Without an expiring one (outside a rotation's overlap) every
-    // send signs with all of them, and takes the list as it is.
+    // send signs with all of them, and takes that list as it is.
     private IReadOnlyList<(HmacKey Key, DateTimeOffset? ExpiresAt)> signingKeys = [];
     private IReadOnlyList<HmacKey>? unexpiringKeys = [];
-
-    private IReadOnlyList<(HmacKey Key, DateTimeOffset? ExpiresAt)> SigningKeys
-    {
-        set
-        {
-            signingKeys = value;
-            unexpiringKeys = value.All(k => k.ExpiresAt is null) ? [.. value.Select(k => k.Key)] : null;
-        }
-    }
 
     // Whether this activation rewrote the stored secrets under the active key.
     private bool resealed;
@@ -122,8 +113,8 @@ public sealed partial class EndpointDeliveryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var clear = state.State.Secrets.Select(s => (Secret: protector.Unprotect(s.Secret, SecretPurpose), s.ExpiresAt)).ToList();
-        SigningKeys = [.. clear.Select(c => (new HmacKey(StandardWebhookSignature.SecretBytes(c.Secret)), c.ExpiresAt))];
+        var clear = ClearSecrets();
+        UseSigningKeys(clear);
         // Stored in clear (before encryption existed) or under a retired key: rewrite them under the active key. Keys
         // change only with a restart, so this is the one place that can find any.
         if (state.State.Secrets.Any(s => protector.NeedsProtecting(s.Secret)))
@@ -157,7 +148,7 @@ public sealed partial class EndpointDeliveryGrain(
             Secrets = [new EndpointSecret(protector.Protect(secret, SecretPurpose), null)],
             CreatedAt = time.GetUtcNow(),
         };
-        SigningKeys = [(new HmacKey(StandardWebhookSignature.SecretBytes(secret)), null)];
+        UseSigningKeys([(secret, null)]);
         await SaveStateAsync();
         return secret;
     }
@@ -197,7 +188,7 @@ public sealed partial class EndpointDeliveryGrain(
         state.State.Deleted = true;
         // A deleted endpoint signs nothing again: its secrets go too.
         state.State.Secrets = [];
-        SigningKeys = [];
+        UseSigningKeys([]);
         timer?.Dispose();
         ready.Clear();
         readyOrder.Clear();
@@ -223,7 +214,7 @@ public sealed partial class EndpointDeliveryGrain(
             .Prepend(new EndpointSecret(protector.Protect(secret, SecretPurpose), null))
             .ToList();
         // Derived from the state rather than edited alongside it (a rotation is rare; decrypting two secrets is cheap).
-        SigningKeys = [.. state.State.Secrets.Select(s => (new HmacKey(StandardWebhookSignature.SecretBytes(protector.Unprotect(s.Secret, SecretPurpose))), s.ExpiresAt))];
+        UseSigningKeys(ClearSecrets());
         await SaveStateAsync();
         return secret;
     }
@@ -713,6 +704,15 @@ public sealed partial class EndpointDeliveryGrain(
         }
 
         return true;
+    }
+
+    private List<(string Secret, DateTimeOffset? ExpiresAt)> ClearSecrets() =>
+        [.. state.State.Secrets.Select(s => (protector.Unprotect(s.Secret, SecretPurpose), s.ExpiresAt))];
+
+    private void UseSigningKeys(IReadOnlyList<(string Secret, DateTimeOffset? ExpiresAt)> secrets)
+    {
+        signingKeys = [.. secrets.Select(s => (new HmacKey(StandardWebhookSignature.SecretBytes(s.Secret)), s.ExpiresAt))];
+        unexpiringKeys = signingKeys.All(k => k.ExpiresAt is null) ? [.. signingKeys.Select(k => k.Key)] : null;
     }
 
     private EndpointInfo? Info() => state.State is { Spec: { } spec, Deleted: false } s

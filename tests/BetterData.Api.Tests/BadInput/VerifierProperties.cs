@@ -52,7 +52,7 @@ public sealed class VerifierProperties
         Prop.ForAll(Bytes, Arb.From(Gen.Choose(-3600, 3600)), (body, skew) =>
         {
             var signedAt = Now.AddSeconds(skew);
-            var header = BetterDataSignature.Sign(signedAt.ToUnixTimeSeconds(), body, secrets);
+            var header = BetterDataSignature.Sign(signedAt.ToUnixTimeSeconds(), body, [new HmacKey(secrets[0])]);
             var check = BetterDataSignature.Verify(header, body, secrets, Now, BetterDataSignature.DefaultTolerance);
             var expected = Math.Abs(skew) > BetterDataSignature.DefaultTolerance.TotalSeconds ? SignatureCheck.Stale : SignatureCheck.Valid;
             var wrongSecret = BetterDataSignature.Verify(header, body, [Encoding.UTF8.GetBytes("other")], Now, BetterDataSignature.DefaultTolerance);
@@ -74,7 +74,7 @@ public sealed class VerifierProperties
     [Fact]
     public void StandardWebhookSignature_DifferentMessageIdOrBody_SignsDifferently()
     {
-        var secret = StandardWebhookSignature.SecretBytes(StandardWebhookSignature.NewSecret());
+        var secret = new HmacKey(StandardWebhookSignature.SecretBytes(StandardWebhookSignature.NewSecret()));
         Prop.ForAll(Strings, Bytes, (id, body) =>
         {
             var messageId = id ?? "";
