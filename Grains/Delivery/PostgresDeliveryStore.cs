@@ -88,9 +88,10 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
     public async Task<DeliveryPage> ListAsync(string endpointId, DeliveryQuery query)
     {
         var after = KeysetCursor.Decode(query.Cursor);
-        await using var command = db.CreateCommand("""
+        // Filtered by an open status, the query says so in its text, so the plan may read the open-deliveries index.
+        await using var command = db.CreateCommand($"""
             SELECT id, message_id, event_type, status, attempts, created_at, next_attempt_at FROM deliveries
-            WHERE endpoint_id = $1
+            WHERE endpoint_id = $1{(query.Status is { } open && open != DeliveryStatus.Succeeded ? " AND status <> 2" : "")}
               AND ($2::smallint IS NULL OR status = $2)
               AND ($3::text IS NULL OR event_type = $3)
               AND ($4::timestamptz IS NULL OR created_at >= $4)
@@ -213,15 +214,21 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
     {
         await using var batch = db.CreateBatch();
         // Finished deliveries get no more attempts (a manual retry makes one unfinished first), so their attempts can
-        // go in the same statement.
+        // go in the same statement. Finished before the cutoff means created before it, which the BRIN index finds.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            WITH gone AS (DELETE FROM deliveries WHERE status >= 2 AND updated_at < $1 RETURNING id),
+            WITH gone AS (DELETE FROM deliveries WHERE created_at < $1 AND status >= 2 AND updated_at < $1 RETURNING id),
                  attempts AS (DELETE FROM delivery_attempts a USING gone WHERE a.delivery_id = gone.id)
             SELECT count(*)::int FROM gone
             """) { Parameters = { new() { Value = cutoff } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+        // A message's deliveries are the key range of its prefix (NewDelivery.Prefix: what follows the prefix has a
+        // fixed length), and those written before ids were derived are in the legacy index.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             DELETE FROM delivery_messages m WHERE m.created_at < $1
-              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id)
+              AND NOT EXISTS (
+                  SELECT 1 FROM (SELECT ('dlv_' || CASE WHEN m.id LIKE 'msg\_%' THEN substr(m.id, 5) ELSE m.id END || '_') COLLATE "C" AS prefix) p
+                  JOIN deliveries d ON d.id >= p.prefix AND d.id < p.prefix || '~'
+                  WHERE length(d.id) = length(p.prefix) + {NewDelivery.EndpointPartLength})
+              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND strpos(substr(d.id, 5), '_') = 0)
             """) { Parameters = { new() { Value = cutoff } } });
         return (int)(await batch.ExecuteScalarAsync())!;
     }
@@ -254,7 +261,7 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
                 INSERT INTO deliveries (id, endpoint_id, message_id, event_type, status, next_attempt_at, created_at, updated_at)
                 SELECT v.id, v.endpoint_id, v.message_id, v.event_type, 0, v.due, v.due, v.due
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(id, endpoint_id, message_id, event_type, due)
-                ON CONFLICT (endpoint_id, message_id) DO NOTHING
+                ON CONFLICT (id) DO NOTHING
                 RETURNING id
                 """,
                 Texts(enqueues.Select(e => e.Delivery.DeliveryId)), Texts(enqueues.Select(e => e.Delivery.EndpointId)),

@@ -112,11 +112,11 @@ public sealed class TenantEventsGrain(IDeliveryStore store, TimeProvider time) :
             message = new OutboundMessage(id, tenant, request.Type, now, Envelope(id, request.Type, now, tenant, request.DataJson));
         }
 
-        // The message and its deliveries in one write (time-ordered delivery ids keep the log's keyset paging
-        // stable), then each endpoint takes its delivery: sent at once when it has a free slot. Each answers once its
-        // wake-up is durable, so a crash after the answer still delivers.
+        // The message and its deliveries in one write (delivery ids start with the time-ordered message id, and a
+        // repeated publish derives the same ones), then each endpoint takes its delivery: sent at once when it has a
+        // free slot. Each answers once its wake-up is durable, so a crash after the answer still delivers.
         var endpoints = await MatchAsync(tenant, message.Type);
-        var deliveries = endpoints.Select(e => new NewDelivery(e, "dlv_" + Guid.CreateVersion7(now).ToString("N"))).ToList();
+        var deliveries = NewDelivery.For(message.Id, endpoints);
         var added = await store.SaveAsync(message, request.IdempotencyKey, deliveries, now);
         await Task.WhenAll(deliveries.Select((d, i) => GrainFactory.Reference<IEndpointDeliveryGrain>(d.EndpointId).OfferAsync(d.DeliveryId, message, added[i])));
         if (request.IdempotencyKey is not null)

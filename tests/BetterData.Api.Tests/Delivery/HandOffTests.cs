@@ -1,5 +1,7 @@
 using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Delivery;
+using BetterData.Grains.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace BetterData.Api.Tests.Delivery;
@@ -118,33 +120,37 @@ public sealed class HandOffTests(PostgresFixture postgres)
     {
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var messages = Enumerable.Range(0, 3).Select(i => new OutboundMessage($"msg_{i}", "t", "checkout.completed", now, $"{{\"i\":{i}}}")).ToList();
-        var added = await Task.WhenAll(messages.Select((m, i) => store.SaveAsync(m, $"key-{i}", [new NewDelivery("ep", $"dlv_{i}")], now.AddSeconds(i))));
+        var added = await Task.WhenAll(messages.Select((m, i) => store.SaveAsync(m, $"key-{i}", NewDelivery.For(m.Id, ["ep"]), now.AddSeconds(i))));
         Assert.All(added, a => Assert.True(Assert.Single(a)));
+        var (d0, d1, d2) = (Id("msg_0", "ep"), Id("msg_1", "ep"), Id("msg_2", "ep"));
 
-        // The publish repeated (the message found by its key): only the endpoint that had no delivery of it gets one.
-        Assert.Equal([false, true], await store.SaveAsync(messages[0], "key-0", [new NewDelivery("ep", "dlv_again"), new NewDelivery("ep2", "dlv_other")], now));
+        // The publish repeated (the message found by its key) derives the same ids: only the endpoint that had no
+        // delivery of it gets one, and the one it had keeps its due time.
+        var again = NewDelivery.For("msg_0", ["ep", "ep2"]);
+        Assert.Equal([d0, Id("msg_0", "ep2")], again.Select(d => d.DeliveryId));
+        Assert.Equal([false, true], await store.SaveAsync(messages[0], "key-0", again, now.AddHours(1)));
         Assert.Equal("msg_0", (await store.FindByKeyAsync("t", "key-0", now.AddHours(-1)))?.Message.Id);
         Assert.Null(await store.FindByKeyAsync("t", "key-0", now));
-        Assert.Null(await store.GetAsync("ep", "dlv_again"));
-        Assert.NotNull(await store.GetAsync("ep2", "dlv_other"));
+        Assert.Equal(now, (await store.GetAsync("ep", d0))?.Delivery.CreatedAt);
+        Assert.NotNull(await store.GetAsync("ep2", again[1].DeliveryId));
 
-        HashSet<string> held = ["dlv_0"];
+        HashSet<string> held = [d0];
         Assert.Equal(now.AddSeconds(1), await store.NextDueAsync("ep", held));
         var claimed = await store.ClaimDueAsync("ep", now.AddSeconds(5), 10, now.AddMinutes(1), held);
-        Assert.Equal(["dlv_1", "dlv_2"], claimed.Select(c => c.DeliveryId));
+        Assert.Equal([d1, d2], claimed.Select(c => c.DeliveryId));
         Assert.Equal(now.AddMinutes(1), await store.NextDueAsync("ep", held));
         Assert.Equal(now, await store.NextDueAsync("ep", []));
 
         // Attempts of several deliveries (and two of one delivery) in one go each count.
         var attempt = new DeliveryAttempt(now, "scheduled", 500, 3, "http_status", "no");
         await Task.WhenAll(
-            store.RecordAttemptAsync("dlv_0", attempt, DeliveryStatus.Retrying, now.AddSeconds(30)),
-            store.RecordAttemptAsync("dlv_1", attempt, DeliveryStatus.Retrying, now.AddSeconds(30)),
-            store.RecordAttemptAsync("dlv_1", attempt with { StatusCode = 200, ErrorKind = null }, DeliveryStatus.Succeeded, null));
-        Assert.Single((await store.GetAsync("ep", "dlv_0"))!.Attempts);
-        Assert.Equal(2, (await store.GetAsync("ep", "dlv_1"))!.Delivery.Attempts);
-        Assert.Equal(2, (await store.GetAsync("ep", "dlv_1"))!.Attempts.Count);
-        Assert.Empty((await store.GetAsync("ep", "dlv_2"))!.Attempts);
+            store.RecordAttemptAsync(d0, attempt, DeliveryStatus.Retrying, now.AddSeconds(30)),
+            store.RecordAttemptAsync(d1, attempt, DeliveryStatus.Retrying, now.AddSeconds(30)),
+            store.RecordAttemptAsync(d1, attempt with { StatusCode = 200, ErrorKind = null }, DeliveryStatus.Succeeded, null));
+        Assert.Single((await store.GetAsync("ep", d0))!.Attempts);
+        Assert.Equal(2, (await store.GetAsync("ep", d1))!.Delivery.Attempts);
+        Assert.Equal(2, (await store.GetAsync("ep", d1))!.Attempts.Count);
+        Assert.Empty((await store.GetAsync("ep", d2))!.Attempts);
     });
 
     [Theory]
@@ -156,38 +162,133 @@ public sealed class HandOffTests(PostgresFixture postgres)
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var attempt = new DeliveryAttempt(now, "scheduled", 200, 3, null, "ok");
         OutboundMessage Message(string id, DateTimeOffset at) => new(id, "t", "checkout.completed", at, "{}");
-        await store.SaveAsync(Message("msg_done", now), null, [new NewDelivery("keep", "dlv_done"), new NewDelivery("gone", "dlv_gone")], now);
-        await store.SaveAsync(Message("msg_open", now), null, [new NewDelivery("keep", "dlv_open")], now);
-        await store.SaveAsync(Message("msg_recent", now.AddDays(2)), null, [new NewDelivery("keep", "dlv_recent")], now.AddDays(2));
+        // msg_done's deliveries also share their key prefix with msg_done_2's, whose id starts with msg_done's.
+        await store.SaveAsync(Message("msg_done", now), null, NewDelivery.For("msg_done", ["keep", "gone"]), now);
+        await store.SaveAsync(Message("msg_open", now), null, NewDelivery.For("msg_open", ["keep"]), now);
+        await store.SaveAsync(Message("msg_recent", now.AddDays(2)), null, NewDelivery.For("msg_recent", ["keep"]), now.AddDays(2));
+        await store.SaveAsync(Message("msg_done_2", now), null, NewDelivery.For("msg_done_2", ["keep"]), now.AddDays(2));
+        var (done, gone, open, recent, done2) = (Id("msg_done", "keep"), Id("msg_done", "gone"), Id("msg_open", "keep"), Id("msg_recent", "keep"), Id("msg_done_2", "keep"));
         await Task.WhenAll(
-            store.RecordAttemptAsync("dlv_done", attempt, DeliveryStatus.Succeeded, null),
-            store.RecordAttemptAsync("dlv_open", attempt with { StatusCode = 500, ErrorKind = "http_status" }, DeliveryStatus.Retrying, now.AddHours(1)),
-            store.RecordAttemptAsync("dlv_gone", attempt, DeliveryStatus.Succeeded, null),
-            store.RecordAttemptAsync("dlv_recent", attempt with { At = now.AddDays(2) }, DeliveryStatus.Succeeded, null));
+            store.RecordAttemptAsync(done, attempt, DeliveryStatus.Succeeded, null),
+            store.RecordAttemptAsync(open, attempt with { StatusCode = 500, ErrorKind = "http_status" }, DeliveryStatus.Retrying, now.AddHours(1)),
+            store.RecordAttemptAsync(gone, attempt, DeliveryStatus.Succeeded, null),
+            store.RecordAttemptAsync(recent, attempt with { At = now.AddDays(2) }, DeliveryStatus.Succeeded, null));
+        if (pg is not null)
+        {
+            // A delivery written before ids were derived (no key prefix), still retrying: its message stays.
+            await using var legacy = pg.CreateCommand("""
+                WITH m AS (INSERT INTO delivery_messages (id, tenant_id, event_type, body, created_at) VALUES ('msg_legacy', 't', 'checkout.completed', '{}', $1))
+                INSERT INTO deliveries (id, endpoint_id, message_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
+                VALUES ('dlv_0193d6a1c2b37a4f9e0d1c2b3a495867', 'keep', 'msg_legacy', 'checkout.completed', 1, 1, $2, $1, $1);
+                """);
+            legacy.Parameters.Add(new() { Value = now });
+            legacy.Parameters.Add(new() { Value = now.AddHours(1) });
+            await legacy.ExecuteNonQueryAsync();
+        }
 
         await store.DeleteEndpointAsync("gone");
-        Assert.Null(await store.GetAsync("gone", "dlv_gone"));
+        Assert.Null(await store.GetAsync("gone", gone));
 
         // Finished before the cutoff: purged with its attempts (and its message, which no delivery refers to any
-        // more); unfinished or recent: kept.
+        // more); unfinished or recent: kept, with their messages.
         Assert.Equal(1, await store.PurgeAsync(now.AddDays(1)));
-        Assert.Null(await store.GetAsync("keep", "dlv_done"));
-        Assert.Single((await store.GetAsync("keep", "dlv_open"))!.Attempts);
-        Assert.Single((await store.GetAsync("keep", "dlv_recent"))!.Attempts);
+        Assert.Null(await store.GetAsync("keep", done));
+        Assert.Single((await store.GetAsync("keep", open))!.Attempts);
+        Assert.Single((await store.GetAsync("keep", recent))!.Attempts);
+        Assert.NotNull(await store.GetAsync("keep", done2));
         if (pg is not null)
         {
             await using var count = pg.CreateCommand("""
-                SELECT (SELECT count(*) FROM delivery_attempts), (SELECT string_agg(delivery_id, ',' ORDER BY delivery_id) FROM delivery_attempts),
-                       (SELECT string_agg(id, ',' ORDER BY id) FROM delivery_messages)
+                SELECT (SELECT count(*) FROM delivery_attempts), (SELECT string_agg(id, ',' ORDER BY id) FROM delivery_messages)
                 """);
             await using var reader = await count.ExecuteReaderAsync();
             await reader.ReadAsync();
             Assert.Equal(2, reader.GetInt64(0));
-            Assert.Equal("dlv_open,dlv_recent", reader.GetString(1));
-            Assert.Equal("msg_open,msg_recent", reader.GetString(2));
+            Assert.Equal("msg_done_2,msg_legacy,msg_open,msg_recent", reader.GetString(1));
+
+            // A second purge once the legacy delivery failed long ago takes it and its message.
+            await using var fail = pg.CreateCommand("UPDATE deliveries SET status = 3, next_attempt_at = NULL WHERE message_id = 'msg_legacy'");
+            await fail.ExecuteNonQueryAsync();
+            Assert.Equal(1, await store.PurgeAsync(now.AddDays(1)));
+            await using var messages = pg.CreateCommand("SELECT string_agg(id, ',' ORDER BY id) FROM delivery_messages");
+            Assert.Equal("msg_done_2,msg_open,msg_recent", await messages.ExecuteScalarAsync());
+        }
+    });
+
+    [Fact]
+    public async Task Schema_UpgradesTheEarlierDeliveryTables_AndTheirRowsStayDeliverable()
+    {
+        // The delivery tables as the previous version created them (default collation, a unique (message, endpoint)
+        // index, five secondary indexes), with a retrying delivery in them.
+        var cs = await postgres.NewDatabaseAsync();
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var old = NpgsqlDataSource.Create(cs))
+        {
+            await using var create = old.CreateCommand("""
+                CREATE TABLE delivery_messages (id text PRIMARY KEY, tenant_id text NOT NULL, event_type text NOT NULL, body text NOT NULL,
+                    idempotency_key text NULL, fanned_out boolean NOT NULL DEFAULT false, created_at timestamptz NOT NULL);
+                CREATE INDEX ix_delivery_messages_created ON delivery_messages (created_at);
+                CREATE TABLE deliveries (id text PRIMARY KEY, endpoint_id text NOT NULL, message_id text NOT NULL, event_type text NOT NULL,
+                    status smallint NOT NULL, attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz NULL, manual boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
+                CREATE UNIQUE INDEX uq_deliveries_message_endpoint ON deliveries (message_id, endpoint_id);
+                CREATE INDEX ix_deliveries_due ON deliveries (endpoint_id, next_attempt_at) WHERE status < 2;
+                CREATE INDEX ix_deliveries_log ON deliveries (endpoint_id, created_at DESC, id DESC);
+                CREATE INDEX ix_deliveries_log_unsucceeded ON deliveries (endpoint_id, status, created_at DESC, id DESC) WHERE status <> 2;
+                CREATE INDEX ix_deliveries_retention ON deliveries (updated_at) WHERE status >= 2;
+                INSERT INTO delivery_messages (id, tenant_id, event_type, body, created_at)
+                    VALUES ('msg_0193d6a1c2b37a4f9e0d1c2b3a495867', 't', 'checkout.completed', '{"old":true}', '2026-01-01Z');
+                INSERT INTO deliveries (id, endpoint_id, message_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES ('dlv_0193d6a1c2b37a4f9e0d1c2b3a495870', 'ep', 'msg_0193d6a1c2b37a4f9e0d1c2b3a495867', 'checkout.completed', 1, 1,
+                            '2026-01-01 00:05Z', '2026-01-01Z', '2026-01-01Z');
+                """);
+            await create.ExecuteNonQueryAsync();
         }
 
-    });
+        await PostgresSchema.ApplyAsync(cs, NullLogger.Instance);
+        await PostgresSchema.ApplyAsync(cs, NullLogger.Instance);
+
+        await using var pg = NpgsqlDataSource.Create(cs);
+        await using (var indexes = pg.CreateCommand("""
+            SELECT (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'deliveries'),
+                   (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'delivery_messages'),
+                   (SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+                    WHERE a.attrelid = 'deliveries'::regclass AND a.attname = 'id')
+            """))
+        await using (var reader = await indexes.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            Assert.Equal("deliveries_pkey,ix_deliveries_created_brin,ix_deliveries_legacy_message,ix_deliveries_log,ix_deliveries_open", reader.GetString(0));
+            Assert.Equal("delivery_messages_pkey,ix_delivery_messages_created_brin,ix_delivery_messages_key", reader.GetString(1));
+            Assert.Equal("C", reader.GetString(2));
+        }
+
+        // The old delivery is listed under its status and claimed with its message's body; new ones go alongside.
+        await using var store = new PostgresDeliveryStore(pg);
+        const string legacy = "dlv_0193d6a1c2b37a4f9e0d1c2b3a495870";
+        Assert.Equal([legacy], (await store.ListAsync("ep", new DeliveryQuery(DeliveryStatus.Retrying, null, null, null, null, 10))).Items.Select(i => i.Id));
+        await store.SaveAsync(new OutboundMessage("msg_new", "t", "checkout.completed", now, "{}"), null, NewDelivery.For("msg_new", ["ep"]), now);
+        var claimed = await store.ClaimDueAsync("ep", now.AddMinutes(10), 10, now.AddMinutes(11), []);
+        Assert.Equal([legacy, Id("msg_new", "ep")], claimed.Select(c => c.DeliveryId).Order(StringComparer.Ordinal));
+        Assert.Equal("{\"old\":true}", claimed.Single(c => c.DeliveryId == legacy).Body);
+    }
+
+    [Fact]
+    public void DeliveryIds_AreDerivedFromMessageAndEndpoint_OneKeyRangePerMessage()
+    {
+        var first = NewDelivery.For("msg_0193d6a1c2b37a4f9e0d1c2b3a495867", ["ep_b", "ep_a", "ep_c"]);
+        Assert.Equal(["ep_b", "ep_a", "ep_c"], first.Select(d => d.EndpointId));
+        Assert.Equal(3, first.Select(d => d.DeliveryId).Distinct().Count());
+        Assert.All(first, d => Assert.Matches("^dlv_0193d6a1c2b37a4f9e0d1c2b3a495867_[0-9a-f]{16}$", d.DeliveryId));
+
+        // The same message and endpoint give the same id, whatever else the publish matched.
+        Assert.Equal(first[1].DeliveryId, NewDelivery.For("msg_0193d6a1c2b37a4f9e0d1c2b3a495867", ["ep_a"])[0].DeliveryId);
+        Assert.NotEqual(first[1].DeliveryId, NewDelivery.For("msg_0193d6a1c2b37a4f9e0d1c2b3a495868", ["ep_a"])[0].DeliveryId);
+        Assert.Equal("dlv_x_", NewDelivery.Prefix("msg_x"));
+        Assert.Equal("dlv_x_".Length + NewDelivery.EndpointPartLength, Id("msg_x", "ep").Length);
+    }
+
+    private static string Id(string messageId, string endpointId) => NewDelivery.For(messageId, [endpointId])[0].DeliveryId;
 
     // Each store test against the in-memory store and against PostgreSQL (a fresh database with the schema).
     private async Task WithStoreAsync(bool durable, Func<IDeliveryStore, NpgsqlDataSource?, Task> test)
