@@ -303,6 +303,11 @@ public sealed class PostgresServer : IAsyncDisposable
             "-c", "max_connections=200",
             // Fast, but durable: fsync, full_page_writes and synchronous_commit keep their defaults.
             "-c", "wal_level=minimal",
+            // Checkpoints by time, not by WAL volume, as README's Operations recommends for delivery load: with the
+            // default 1 GB, sustained delivery checkpoints about once a minute and then writes every page it touches
+            // whole into the WAL again (measured: about 10 % fewer deliveries/s).
+            "-c", "max_wal_size=4GB",
+            "-c", "checkpoint_timeout=15min",
             "-c", "max_wal_senders=0",
             "-c", "jit=off",
             "-c", "shared_buffers=128MB",
