@@ -27,20 +27,36 @@ public sealed record NewDelivery
     public static IReadOnlyList<NewDelivery> For(string messageId, IReadOnlyList<string> endpointIds)
     {
         var prefix = Prefix(messageId);
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var endpoint in endpointIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var deliveries = new NewDelivery[endpointIds.Count];
+        var ids = new HashSet<string>(endpointIds.Count, StringComparer.Ordinal);
+        var distinct = true;
+        for (var i = 0; i < deliveries.Length; i++)
         {
-            var id = prefix + EndpointPart(endpoint, 0);
-            for (var salt = 1; !taken.Add(id); salt++)
-            {
-                id = prefix + EndpointPart(endpoint, salt);
-            }
-
-            ids[endpoint] = id;
+            deliveries[i] = new NewDelivery(endpointIds[i], Id(prefix, endpointIds[i], 0));
+            distinct &= ids.Add(deliveries[i].DeliveryId);
         }
 
-        return [.. endpointIds.Select(e => new NewDelivery(e, ids[e]))];
+        return distinct ? deliveries : Disambiguated(prefix, endpointIds);
+    }
+
+    // Two endpoints sharing 64 bits of SHA-256 (or an endpoint listed twice): in endpoint id order, each takes the first
+    // salt whose id is still free.
+    private static NewDelivery[] Disambiguated(string prefix, IReadOnlyList<string> endpointIds)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var byEndpoint = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var endpoint in endpointIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var salt = 0;
+            while (!taken.Add(Id(prefix, endpoint, salt)))
+            {
+                salt++;
+            }
+
+            byEndpoint[endpoint] = Id(prefix, endpoint, salt);
+        }
+
+        return [.. endpointIds.Select(e => new NewDelivery(e, byEndpoint[e]))];
     }
 
     /// <summary>The key prefix every delivery of the message has: <c>dlv_</c>, the message id without <c>msg_</c>, <c>_</c>.</summary>
@@ -50,11 +66,13 @@ public sealed record NewDelivery
     /// <summary>How many characters follow <see cref="Prefix"/> in a delivery id.</summary>
     public const int EndpointPartLength = 16;
 
-    private static string EndpointPart(string endpointId, int salt)
+    private static string Id(string prefix, string endpointId, int salt)
     {
         var text = salt == 0 ? endpointId : endpointId + "\n" + salt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexStringLower(hash[..(EndpointPartLength / 2)]);
+        Span<char> part = stackalloc char[EndpointPartLength];
+        Convert.TryToHexStringLower(hash[..(EndpointPartLength / 2)], part, out _);
+        return string.Concat(prefix, part);
     }
 }

@@ -285,6 +285,9 @@ public sealed class HandOffTests(PostgresFixture postgres)
         Assert.Equal(first[1].DeliveryId, NewDelivery.For("msg_0193d6a1c2b37a4f9e0d1c2b3a495867", ["ep_a"])[0].DeliveryId);
         Assert.NotEqual(first[1].DeliveryId, NewDelivery.For("msg_0193d6a1c2b37a4f9e0d1c2b3a495868", ["ep_a"])[0].DeliveryId);
         Assert.Equal("dlv_x_", NewDelivery.Prefix("msg_x"));
+
+        // An endpoint listed twice takes the slow path that tells colliding ids apart, and keeps its one id.
+        Assert.Equal([Id("msg_x", "ep"), Id("msg_x", "ep2"), Id("msg_x", "ep")], NewDelivery.For("msg_x", ["ep", "ep2", "ep"]).Select(d => d.DeliveryId));
         Assert.Equal("dlv_x_".Length + NewDelivery.EndpointPartLength, Id("msg_x", "ep").Length);
     }
 
