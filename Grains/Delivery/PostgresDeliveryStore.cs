@@ -214,9 +214,9 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
     {
         await using var batch = db.CreateBatch();
         // Finished deliveries get no more attempts (a manual retry makes one unfinished first), so their attempts can
-        // go in the same statement. Finished before the cutoff means created before it, which the BRIN index finds.
+        // go in the same statement.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            WITH gone AS (DELETE FROM deliveries WHERE created_at < $1 AND status >= 2 AND updated_at < $1 RETURNING id),
+            WITH gone AS (DELETE FROM deliveries WHERE status >= 2 AND updated_at < $1 RETURNING id),
                  attempts AS (DELETE FROM delivery_attempts a USING gone WHERE a.delivery_id = gone.id)
             SELECT count(*)::int FROM gone
             """) { Parameters = { new() { Value = cutoff } } });
@@ -261,7 +261,9 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IAsyncDisposable
                 INSERT INTO deliveries (id, endpoint_id, message_id, event_type, status, next_attempt_at, created_at, updated_at)
                 SELECT v.id, v.endpoint_id, v.message_id, v.event_type, 0, v.due, v.due, v.due
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(id, endpoint_id, message_id, event_type, due)
-                ON CONFLICT (id) DO NOTHING
+                -- The key (ids are derived from message and endpoint), or the unique (message, endpoint) index a database
+                -- upgraded from an earlier version keeps until its silos are gone.
+                ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
                 Texts(enqueues.Select(e => e.Delivery.DeliveryId)), Texts(enqueues.Select(e => e.Delivery.EndpointId)),

@@ -219,7 +219,7 @@ public sealed class HandOffTests(PostgresFixture postgres)
     public async Task Schema_UpgradesTheEarlierDeliveryTables_AndTheirRowsStayDeliverable()
     {
         // The delivery tables as the previous version created them (default collation, a unique (message, endpoint)
-        // index, five secondary indexes), with a retrying delivery in them.
+        // index, five secondary indexes), with a retrying delivery and its attempt in them.
         var cs = await postgres.NewDatabaseAsync();
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         await using (var old = NpgsqlDataSource.Create(cs))
@@ -236,6 +236,10 @@ public sealed class HandOffTests(PostgresFixture postgres)
                 CREATE INDEX ix_deliveries_log ON deliveries (endpoint_id, created_at DESC, id DESC);
                 CREATE INDEX ix_deliveries_log_unsucceeded ON deliveries (endpoint_id, status, created_at DESC, id DESC) WHERE status <> 2;
                 CREATE INDEX ix_deliveries_retention ON deliveries (updated_at) WHERE status >= 2;
+                CREATE TABLE delivery_attempts (delivery_id text NOT NULL, attempt_number integer NOT NULL, at timestamptz NOT NULL, trigger text NOT NULL,
+                    status_code integer NULL, duration_ms bigint NOT NULL, error_kind text NULL, response_excerpt text NULL,
+                    PRIMARY KEY (delivery_id, attempt_number));
+                INSERT INTO delivery_attempts VALUES ('dlv_0193d6a1c2b37a4f9e0d1c2b3a495870', 1, '2026-01-01Z', 'scheduled', 500, 3, 'http_status', 'no');
                 INSERT INTO delivery_messages (id, tenant_id, event_type, body, created_at)
                     VALUES ('msg_0193d6a1c2b37a4f9e0d1c2b3a495867', 't', 'checkout.completed', '{"old":true}', '2026-01-01Z');
                 INSERT INTO deliveries (id, endpoint_id, message_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
@@ -252,22 +256,48 @@ public sealed class HandOffTests(PostgresFixture postgres)
         await using (var indexes = pg.CreateCommand("""
             SELECT (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'deliveries'),
                    (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'delivery_messages'),
-                   (SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
-                    WHERE a.attrelid = 'deliveries'::regclass AND a.attname = 'id')
+                   (SELECT string_agg(c.collname, ',' ORDER BY a.attrelid::regclass::text) FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+                    WHERE (a.attrelid = 'deliveries'::regclass AND a.attname = 'id') OR (a.attrelid = 'delivery_attempts'::regclass AND a.attname = 'delivery_id'))
             """))
         await using (var reader = await indexes.ExecuteReaderAsync())
         {
             await reader.ReadAsync();
-            Assert.Equal("deliveries_pkey,ix_deliveries_created_brin,ix_deliveries_legacy_message,ix_deliveries_log,ix_deliveries_open", reader.GetString(0));
-            Assert.Equal("delivery_messages_pkey,ix_delivery_messages_created_brin,ix_delivery_messages_key", reader.GetString(1));
-            Assert.Equal("C", reader.GetString(2));
+            // The unique (message, endpoint) index stays for the earlier version's silos during a rolling upgrade.
+            Assert.Equal(
+                "deliveries_pkey,ix_deliveries_legacy_message,ix_deliveries_log,ix_deliveries_open,ix_deliveries_retention,uq_deliveries_message_endpoint",
+                reader.GetString(0));
+            Assert.Equal("delivery_messages_pkey,ix_delivery_messages_created,ix_delivery_messages_key", reader.GetString(1));
+            Assert.Equal("C,C", reader.GetString(2));
+        }
+
+        // Both sides of the attempts join in one collation, so a delivery's attempts are read through their key.
+        await using (var connection = await pg.OpenConnectionAsync())
+        {
+            await using var plan = new NpgsqlCommand("""
+                SET enable_seqscan = off;
+                EXPLAIN SELECT a.at FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id WHERE d.id = 'dlv_x' AND d.endpoint_id = 'ep';
+                """, connection);
+            var lines = new List<string>();
+            await using var reader = await plan.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+
+            Assert.Contains(lines, l => l.Contains("delivery_attempts_pkey", StringComparison.Ordinal));
         }
 
         // The old delivery is listed under its status and claimed with its message's body; new ones go alongside.
         await using var store = new PostgresDeliveryStore(pg);
         const string legacy = "dlv_0193d6a1c2b37a4f9e0d1c2b3a495870";
         Assert.Equal([legacy], (await store.ListAsync("ep", new DeliveryQuery(DeliveryStatus.Retrying, null, null, null, null, 10))).Items.Select(i => i.Id));
+        Assert.Single((await store.GetAsync("ep", legacy))!.Attempts);
         await store.SaveAsync(new OutboundMessage("msg_new", "t", "checkout.completed", now, "{}"), null, NewDelivery.For("msg_new", ["ep"]), now);
+
+        // A repeat of the old message's publish derives a new id for the endpoint it reached: the old unique index
+        // still refuses it.
+        var oldMessage = new OutboundMessage("msg_0193d6a1c2b37a4f9e0d1c2b3a495867", "t", "checkout.completed", now, "{\"old\":true}");
+        Assert.Equal([false], await store.SaveAsync(oldMessage, null, NewDelivery.For(oldMessage.Id, ["ep"]), now));
         var claimed = await store.ClaimDueAsync("ep", now.AddMinutes(10), 10, now.AddMinutes(11), []);
         Assert.Equal([legacy, Id("msg_new", "ep")], claimed.Select(c => c.DeliveryId).Order(StringComparer.Ordinal));
         Assert.Equal("{\"old\":true}", claimed.Single(c => c.DeliveryId == legacy).Body);
