@@ -47,13 +47,13 @@ public sealed record NewDelivery
         var byEndpoint = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var endpoint in endpointIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var salt = 0;
-            while (!taken.Add(Id(prefix, endpoint, salt)))
+            var id = Id(prefix, endpoint, 0);
+            for (var salt = 1; !taken.Add(id); salt++)
             {
-                salt++;
+                id = Id(prefix, endpoint, salt);
             }
 
-            byEndpoint[endpoint] = Id(prefix, endpoint, salt);
+            byEndpoint[endpoint] = id;
         }
 
         return [.. endpointIds.Select(e => new NewDelivery(e, byEndpoint[e]))];

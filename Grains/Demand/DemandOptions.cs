@@ -1,3 +1,5 @@
+using BetterData.Grains.Tenants;
+
 namespace BetterData.Grains.Demand;
 
 /// <summary>Demand signals (<c>Demand</c> section): stockout risk and spike detection per product.</summary>
@@ -30,8 +32,11 @@ public sealed class DemandOptions
     /// <summary>The hourly baseline is the mean units per hour over this window before the current hour.</summary>
     public TimeSpan SpikeBaselineWindow { get; set; } = TimeSpan.FromDays(7);
 
-    public double CoverThresholdFor(string tenantId) =>
-        TenantStockoutCoverDays.TryGetValue(tenantId, out var days) ? days : StockoutCoverDays;
+    public double CoverThresholdFor(string tenantId) => ConfiguredThresholdFor(tenantId).StockoutCoverDays;
+
+    /// <summary>The threshold configuration gives a tenant, and whether it is the tenant's own entry or the default.</summary>
+    public DemandSettings ConfiguredThresholdFor(string tenantId) =>
+        TenantStockoutCoverDays.TryGetValue(tenantId, out var days) ? new DemandSettings(days, "configuration") : new DemandSettings(StockoutCoverDays, "default");
 
     public static bool IsCoverThreshold(double days) => double.IsFinite(days) && days is >= MinCoverDays and <= MaxCoverDays;
 }

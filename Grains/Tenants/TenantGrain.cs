@@ -100,14 +100,9 @@ public sealed partial class TenantGrain(
         return DemandSettings();
     }
 
-    private DemandSettings DemandSettings()
-    {
-        var options = demandOptions.Value;
-        var tenantId = this.GetPrimaryKeyString();
-        return state.State.StockoutCoverDays is { } own ? new DemandSettings(own, "tenant")
-            : options.TenantStockoutCoverDays.TryGetValue(tenantId, out var configured) ? new DemandSettings(configured, "configuration")
-            : new DemandSettings(options.StockoutCoverDays, "default");
-    }
+    private DemandSettings DemandSettings() => state.State.StockoutCoverDays is { } own
+        ? new DemandSettings(own, "tenant")
+        : demandOptions.Value.ConfiguredThresholdFor(this.GetPrimaryKeyString());
 
     public async Task<IReadOnlyList<string>?> DeleteAsync()
     {
