@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,12 @@ namespace BetterData.Grains.Delivery;
 /// <summary>
 /// The typed client's primary handler: no redirects (3xx is a failure, as Svix does), SSRF check at connect time. The
 /// factory's per-request log lines are removed: every attempt is already a row in the delivery log, and at one
-/// request per delivery they cost CPU on the hottest path (OpenTelemetry's HTTP client metrics and traces stay).
+/// request per delivery they cost CPU on the hottest path. So are .NET's HTTP client metrics for this client: they are
+/// labelled by server address and port, a series per customer host, which grows without bound with the endpoints
+/// (OpenTelemetry caps a metric at 2,000 series and then folds the rest together), and
+/// <c>betterdata.delivery.attempts</c> and <c>betterdata.delivery.duration</c> already count and time every attempt by
+/// result. Traces stay (HttpClient spans when a collector is configured). The platform's other clients (Stripe,
+/// Shopify, Square) keep their HTTP metrics.
 /// </summary>
 internal static class DeliveryHttp
 {
@@ -24,6 +30,7 @@ internal static class DeliveryHttp
                     UseCookies = false,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowed, ct),
+                    MeterFactory = UnrecordedMeters.Instance, // the factory sets its own only when none is set
                 };
             });
 
@@ -48,6 +55,18 @@ internal static class DeliveryHttp
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Meters under a name no exporter subscribes to: instruments created on them are never enabled.</summary>
+    private sealed class UnrecordedMeters : IMeterFactory
+    {
+        public static readonly UnrecordedMeters Instance = new();
+
+        public Meter Create(MeterOptions options) => new("BetterData.Delivery.Unrecorded." + options.Name, options.Version);
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -66,13 +67,38 @@ public sealed record NewDelivery
     /// <summary>How many characters follow <see cref="Prefix"/> in a delivery id.</summary>
     public const int EndpointPartLength = 16;
 
+    // An endpoint's unsalted part, per endpoint id: every publish to an endpoint needs the same one (a SHA-256 per
+    // delivery was about 1 % of the CPU samples of PostgreSQL `deliver`). Bounded: emptied when it reaches this many endpoints.
+    private const int MaxCachedEndpoints = 100_000;
+    private static readonly ConcurrentDictionary<string, string> EndpointParts = new(StringComparer.Ordinal);
+
     private static string Id(string prefix, string endpointId, int salt)
+    {
+        if (salt != 0)
+        {
+            return string.Concat(prefix, EndpointPart(endpointId, salt));
+        }
+
+        if (!EndpointParts.TryGetValue(endpointId, out var part))
+        {
+            if (EndpointParts.Count >= MaxCachedEndpoints)
+            {
+                EndpointParts.Clear();
+            }
+
+            part = EndpointParts.GetOrAdd(endpointId, static id => EndpointPart(id, 0));
+        }
+
+        return string.Concat(prefix, part);
+    }
+
+    private static string EndpointPart(string endpointId, int salt)
     {
         var text = salt == 0 ? endpointId : endpointId + "\n" + salt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         Span<char> part = stackalloc char[EndpointPartLength];
         Convert.TryToHexStringLower(hash[..(EndpointPartLength / 2)], part, out _);
-        return string.Concat(prefix, part);
+        return new string(part);
     }
 }
