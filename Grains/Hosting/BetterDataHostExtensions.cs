@@ -83,6 +83,7 @@ public static partial class BetterDataHostExtensions
         // The API key is checked only where a policy asks for it. As the one registered scheme it would otherwise become
         // the default (ASP.NET Core 7+) and run on every request, webhooks and health probes included.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        builder.Services.AddSingleton<VerifiedApiKeys>();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthNames.Scheme, null);
         builder.Services.AddAuthorizationBuilder()

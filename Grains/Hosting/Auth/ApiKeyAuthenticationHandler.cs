@@ -10,14 +10,17 @@ namespace BetterData.Grains.Hosting.Auth;
 
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c> (or HTTP Basic with the key as password, so a browser can open the
-/// dashboard). The admin key yields the admin role; a tenant key is checked against its tenant grain.
+/// dashboard). The admin key yields the admin role; a tenant key is checked against its tenant grain, or found among the
+/// keys this process verified within the last second (<see cref="VerifiedApiKeys"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<AdminKeyOptions> admin,
-    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IGrainFactory grains,
+    VerifiedApiKeys verified,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -32,13 +35,30 @@ public sealed class ApiKeyAuthenticationHandler(
             return Success(new Claim(ClaimTypes.Role, AuthNames.AdminRole));
         }
 
-        if (ApiKeys.TenantIdOf(key) is { } tenantId
-            && await grains.Reference<ITenantGrain>(tenantId).VerifyApiKeyAsync(ApiKeys.Hash(key)))
+        if (ApiKeys.TenantIdOf(key) is { } tenantId && await VerifyTenantKeyAsync(tenantId, ApiKeys.Hash(key)))
         {
             return Success(new Claim(AuthNames.TenantClaim, tenantId));
         }
 
         return AuthenticateResult.Fail("The API key is not valid.");
+    }
+
+    private async ValueTask<bool> VerifyTenantKeyAsync(string tenantId, byte[] hash)
+    {
+        if (verified.IsVerified(tenantId, hash))
+        {
+            return true;
+        }
+
+        var seen = verified.Generation;
+        var at = time.GetUtcNow();
+        if (!await grains.Reference<ITenantGrain>(tenantId).VerifyApiKeyAsync(hash))
+        {
+            return false;
+        }
+
+        verified.Remember(tenantId, hash, seen, at);
+        return true;
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -177,6 +177,52 @@ public sealed class TenantApiTests
     }
 
     [Fact]
+    public async Task TenantKey_ReplacedThroughAnotherProcess_StopsWorkingHereWithinTheTtl()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        await using var app = new BetterDataApp(time: time);
+        var (id, oldClient) = await app.CreateTenantAsync("replaced-elsewhere");
+        Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
+
+        // Another API process rotates the key: the grain changes, this process's cache is not told.
+        var newKey = BetterData.Grains.Hosting.Auth.ApiKeys.NewTenantKey(id);
+        Assert.True(await app.Grains.GetGrain<ITenantGrain>(id).ReplaceApiKeyAsync(BetterData.Grains.Hosting.Auth.ApiKeys.Hash(newKey)));
+
+        // Verified here within the last second: still accepted, as documented, until the entry expires.
+        Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
+        time.Advance(BetterData.Grains.Hosting.Auth.VerifiedApiKeys.Ttl);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.WithKey(newKey).GetAsync($"/api/tenants/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public void VerifiedKeys_KeepAKeyForTheTtl_ButNotAVerificationAForgetOverlapped()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var keys = new BetterData.Grains.Hosting.Auth.VerifiedApiKeys(time);
+        byte[] key = [1, 2, 3], other = [1, 2, 4];
+
+        keys.Remember("acme", key, keys.Generation, time.GetUtcNow());
+        Assert.True(keys.IsVerified("acme", key));
+        Assert.False(keys.IsVerified("acme", other));
+        Assert.False(keys.IsVerified("other-tenant", key));
+        time.Advance(BetterData.Grains.Hosting.Auth.VerifiedApiKeys.Ttl - TimeSpan.FromTicks(1));
+        Assert.True(keys.IsVerified("acme", key));
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.False(keys.IsVerified("acme", key));
+
+        // A verification that started before a rotation's forget and finishes after it is not kept.
+        var seen = keys.Generation;
+        keys.Forget("acme");
+        keys.Remember("acme", key, seen, time.GetUtcNow());
+        Assert.False(keys.IsVerified("acme", key));
+
+        keys.Remember("acme", key, keys.Generation, time.GetUtcNow());
+        keys.Forget("acme");
+        Assert.False(keys.IsVerified("acme", key));
+    }
+
+    [Fact]
     public async Task Operations_Endpoints_AreServed()
     {
         await using var app = new BetterDataApp();
