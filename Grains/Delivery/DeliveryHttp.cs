@@ -11,10 +11,9 @@ namespace BetterData.Grains.Delivery;
 /// factory's per-request log lines are removed: every attempt is already a row in the delivery log, and at one
 /// request per delivery they cost CPU on the hottest path. So are .NET's HTTP client metrics for this client: they are
 /// labelled by server address and port, a series per customer host, which grows without bound with the endpoints
-/// (OpenTelemetry caps a metric at 2,000 series and then folds the rest together), and
+/// (OpenTelemetry keeps at most 2,000 series per metric by default), and
 /// <c>betterdata.delivery.attempts</c> and <c>betterdata.delivery.duration</c> already count and time every attempt by
-/// result. Traces stay (HttpClient spans when a collector is configured). The platform's other clients (Stripe,
-/// Shopify, Square) keep their HTTP metrics.
+/// result. Traces stay (HttpClient spans when a collector is configured). The Square API client keeps its metrics.
 /// </summary>
 internal static class DeliveryHttp
 {

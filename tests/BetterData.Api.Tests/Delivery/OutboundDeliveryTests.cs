@@ -12,6 +12,25 @@ namespace BetterData.Api.Tests.Delivery;
 public sealed class OutboundDeliveryTests
 {
     [Fact]
+    public async Task Deliver_IsCountedInOurMetrics_AndNotAsASeriesPerCustomerHost()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new BetterDataApp();
+        var (tenant, client) = await app.CreateTenantAsync();
+        var endpoint = await client.CreateEndpointAsync(tenant, receiver.Url);
+        await client.PublishAsync(tenant, "order.allocation_succeeded", new { orderId = "ord_metrics" });
+        var deliveryId = await client.OnlyDeliveryIdAsync(tenant, endpoint.Endpoint.Id);
+        await client.WaitForAttemptsAsync(tenant, endpoint.Endpoint.Id, deliveryId, 1);
+
+        var metrics = await app.Anonymous().GetStringAsync("/metrics");
+        Assert.Contains("betterdata_delivery_attempts_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("betterdata_delivery_duration_milliseconds_bucket{", metrics, StringComparison.Ordinal);
+        // .NET's HTTP client metrics would label the attempt with the receiver's address and port.
+        var port = $"server_port=\"{new Uri(receiver.Url).Port}\"";
+        Assert.DoesNotContain(metrics.Split('\n'), line => line.StartsWith("http_client_", StringComparison.Ordinal) && line.Contains(port, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Deliver_FailsThreeTimesThenSucceeds_FollowsScheduleSignsAndLogsEachAttempt()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
