@@ -19,8 +19,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IOptions<AdminKeyOptions> admin,
     IGrainFactory grains,
-    VerifiedApiKeys verified,
-    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    VerifiedApiKeys verified) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -50,14 +49,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return true;
         }
 
-        var seen = verified.Generation;
-        var at = time.GetUtcNow();
+        var verification = verified.Begin();
         if (!await grains.Reference<ITenantGrain>(tenantId).VerifyApiKeyAsync(hash))
         {
             return false;
         }
 
-        verified.Remember(tenantId, hash, seen, at);
+        verified.Remember(tenantId, hash, verification);
         return true;
     }
 

@@ -21,18 +21,21 @@ public sealed class VerifiedApiKeys(TimeProvider time)
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private long generation;
 
-    /// <summary>Read before asking the tenant's grain; handed back to <see cref="Remember"/>.</summary>
-    public long Generation => Interlocked.Read(ref generation);
+    /// <summary>Taken before asking the tenant's grain; handed back to <see cref="Remember"/>.</summary>
+    public Verification Begin() => new(Interlocked.Read(ref generation), time.GetUtcNow());
 
     public bool IsVerified(string tenantId, byte[] keyHash) =>
         entries.TryGetValue(tenantId, out var entry)
         && time.GetUtcNow() < entry.Until
         && CryptographicOperations.FixedTimeEquals(entry.KeyHash, keyHash);
 
-    /// <summary>Keeps a key the tenant's grain accepted, unless a forget happened since <paramref name="seenGeneration"/>.</summary>
-    public void Remember(string tenantId, byte[] keyHash, long seenGeneration, DateTimeOffset verifiedAt)
+    /// <summary>
+    /// Keeps a key the tenant's grain accepted, for <see cref="Ttl"/> from when the verification began, unless a forget
+    /// happened since.
+    /// </summary>
+    public void Remember(string tenantId, byte[] keyHash, Verification verification)
     {
-        if (Generation != seenGeneration)
+        if (Interlocked.Read(ref generation) != verification.Generation)
         {
             return;
         }
@@ -42,8 +45,8 @@ public sealed class VerifiedApiKeys(TimeProvider time)
             entries.Clear();
         }
 
-        entries[tenantId] = new Entry(keyHash, verifiedAt + Ttl);
-        if (Generation != seenGeneration)
+        entries[tenantId] = new Entry(keyHash, verification.StartedAt + Ttl);
+        if (Interlocked.Read(ref generation) != verification.Generation)
         {
             entries.TryRemove(tenantId, out _); // a forget ran while this was written
         }
@@ -56,4 +59,7 @@ public sealed class VerifiedApiKeys(TimeProvider time)
     }
 
     private sealed record Entry(byte[] KeyHash, DateTimeOffset Until);
+
+    /// <summary>When a verification began, and the forgets seen by then.</summary>
+    public readonly record struct Verification(long Generation, DateTimeOffset StartedAt);
 }

@@ -179,8 +179,9 @@ public sealed class TenantApiTests
     [Fact]
     public async Task TenantKey_ReplacedThroughAnotherProcess_StopsWorkingHereWithinTheTtl()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-        await using var app = new BetterDataApp(time: time);
+        // Only the key cache runs on the fake clock (Orleans' membership and watchdog keep the real one).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new BetterDataApp(services: s => s.AddSingleton(new BetterData.Grains.Hosting.Auth.VerifiedApiKeys(time)));
         var (id, oldClient) = await app.CreateTenantAsync("replaced-elsewhere");
         Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
 
@@ -202,7 +203,7 @@ public sealed class TenantApiTests
         var keys = new BetterData.Grains.Hosting.Auth.VerifiedApiKeys(time);
         byte[] key = [1, 2, 3], other = [1, 2, 4];
 
-        keys.Remember("acme", key, keys.Generation, time.GetUtcNow());
+        keys.Remember("acme", key, keys.Begin());
         Assert.True(keys.IsVerified("acme", key));
         Assert.False(keys.IsVerified("acme", other));
         Assert.False(keys.IsVerified("other-tenant", key));
@@ -211,13 +212,20 @@ public sealed class TenantApiTests
         time.Advance(TimeSpan.FromTicks(1));
         Assert.False(keys.IsVerified("acme", key));
 
-        // A verification that started before a rotation's forget and finishes after it is not kept.
-        var seen = keys.Generation;
-        keys.Forget("acme");
-        keys.Remember("acme", key, seen, time.GetUtcNow());
+        // Kept for the TTL from when the verification began, not from when the grain answered.
+        var slow = keys.Begin();
+        time.Advance(TimeSpan.FromMilliseconds(900));
+        keys.Remember("acme", key, slow);
+        time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.False(keys.IsVerified("acme", key));
 
-        keys.Remember("acme", key, keys.Generation, time.GetUtcNow());
+        // A verification that began before a rotation's forget and finishes after it is not kept.
+        var overlapped = keys.Begin();
+        keys.Forget("acme");
+        keys.Remember("acme", key, overlapped);
+        Assert.False(keys.IsVerified("acme", key));
+
+        keys.Remember("acme", key, keys.Begin());
         keys.Forget("acme");
         Assert.False(keys.IsVerified("acme", key));
     }

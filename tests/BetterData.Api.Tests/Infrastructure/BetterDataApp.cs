@@ -22,10 +22,15 @@ public sealed class BetterDataApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
     private readonly TimeProvider? time;
+    private readonly Action<IServiceCollection>? replacements;
 
-    public BetterDataApp(string? postgres = null, TimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    /// <param name="time">The clock of everything in the process, Orleans included.</param>
+    /// <param name="services">Registrations that replace the host's (a fake clock for one service, say).</param>
+    public BetterDataApp(string? postgres = null, TimeProvider? time = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         this.time = time;
+        replacements = services;
         this.settings = new Dictionary<string, string?>
         {
             ["Admin:ApiKey"] = AdminKey,
@@ -67,6 +72,11 @@ public sealed class BetterDataApp : WebApplicationFactory<Program>
         if (time is not null)
         {
             builder.ConfigureServices(services => services.AddSingleton(time));
+        }
+
+        if (replacements is not null)
+        {
+            builder.ConfigureServices(replacements);
         }
     }
 
