@@ -100,41 +100,25 @@ public static partial class TenantsApi
     private static async Task<Ok<TenantPage>> ListAsync(string? after, int? limit, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ITenantDirectoryGrain>(0).ListAsync(after, Math.Clamp(limit ?? 100, 1, 500)));
 
-    // The keys this process verified are forgotten before the grain changes and again after (a request verified
-    // meanwhile was verified before the change reached the grain): here the old key fails at once, elsewhere within
-    // VerifiedApiKeys.Ttl.
+    // Through VerifiedApiKeys.ChangeAsync: here the old key fails at once, elsewhere within VerifiedApiKeys.Ttl.
     private static async Task<Results<Ok<CreatedTenant>, NotFound>> RotateKeyAsync(string tenant, IGrainFactory grains, VerifiedApiKeys verified)
     {
         var grain = grains.GetGrain<ITenantGrain>(tenant);
         var key = ApiKeys.NewTenantKey(tenant);
-        verified.Forget(tenant);
-        try
+        var info = await verified.ChangeAsync(tenant, async () =>
+            await grain.GetAsync() is { } found && await grain.ReplaceApiKeyAsync(ApiKeys.Hash(key)) ? found : null);
+        if (info is null)
         {
-            return await grain.GetAsync() is { } info && await grain.ReplaceApiKeyAsync(ApiKeys.Hash(key))
-                ? TypedResults.Ok(new CreatedTenant(tenant, info.Name, key))
-                : TypedResults.NotFound();
+            return TypedResults.NotFound();
         }
-        finally
-        {
-            verified.Forget(tenant);
-        }
+
+        return TypedResults.Ok(new CreatedTenant(tenant, info.Name, key));
     }
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(string tenant, IGrainFactory grains, ConnectionCredentialsCache credentials,
         KnownTenants known, VerifiedApiKeys verified)
     {
-        verified.Forget(tenant);
-        IReadOnlyList<string>? connections;
-        try
-        {
-            connections = await grains.GetGrain<ITenantGrain>(tenant).DeleteAsync();
-        }
-        finally
-        {
-            verified.Forget(tenant);
-        }
-
-        if (connections is null)
+        if (await verified.ChangeAsync(tenant, () => grains.GetGrain<ITenantGrain>(tenant).DeleteAsync()) is not { } connections)
         {
             return TypedResults.NotFound();
         }

@@ -1,6 +1,6 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using BetterData.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +29,7 @@ internal static class DeliveryHttp
                     UseCookies = false,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowed, ct),
-                    MeterFactory = UnrecordedMeters.Instance, // the factory sets its own only when none is set
+                    MeterFactory = UnobservedMeters.Instance, // the factory sets its own only when none is set
                 };
             });
 
@@ -54,18 +54,6 @@ internal static class DeliveryHttp
         {
             socket.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>Meters under a name no exporter subscribes to: instruments created on them are never enabled.</summary>
-    private sealed class UnrecordedMeters : IMeterFactory
-    {
-        public static readonly UnrecordedMeters Instance = new();
-
-        public Meter Create(MeterOptions options) => new("BetterData.Delivery.Unrecorded." + options.Name, options.Version);
-
-        public void Dispose()
-        {
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using BetterData.Grains.Hosting;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using BetterData.Grains.Hosting;
 
 namespace BetterData.Benchmarks;
 

@@ -52,6 +52,23 @@ public sealed class VerifiedApiKeys(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Runs a change to the tenant's key (rotation, deletion) with the tenant forgotten before and after it: a request
+    /// verified meanwhile was verified before the change reached the grain.
+    /// </summary>
+    public async Task<T> ChangeAsync<T>(string tenantId, Func<Task<T>> change)
+    {
+        Forget(tenantId);
+        try
+        {
+            return await change();
+        }
+        finally
+        {
+            Forget(tenantId);
+        }
+    }
+
     public void Forget(string tenantId)
     {
         Interlocked.Increment(ref generation);

@@ -8,8 +8,10 @@ using BetterData.Api.Tests.Infrastructure;
 using BetterData.Grains.Connections;
 using BetterData.Grains.Delivery;
 using BetterData.Grains.Hosting;
+using BetterData.Grains.Hosting.Auth;
 using BetterData.Grains.Tenants;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Storage;
 
 namespace BetterData.Api.Tests.Foundation;
@@ -186,18 +188,18 @@ public sealed class TenantApiTests
     public async Task TenantKey_ReplacedThroughAnotherProcess_StopsWorkingHereWithinTheTtl()
     {
         // Only the key cache runs on the fake clock (Orleans' membership and watchdog keep the real one).
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = new BetterDataApp(services: s => s.AddSingleton(new BetterData.Grains.Hosting.Auth.VerifiedApiKeys(time)));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new BetterDataApp(services: s => s.AddSingleton(new VerifiedApiKeys(time)));
         var (id, oldClient) = await app.CreateTenantAsync("replaced-elsewhere");
         Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
 
         // Another API process rotates the key: the grain changes, this process's cache is not told.
-        var newKey = BetterData.Grains.Hosting.Auth.ApiKeys.NewTenantKey(id);
-        Assert.True(await app.Grains.GetGrain<ITenantGrain>(id).ReplaceApiKeyAsync(BetterData.Grains.Hosting.Auth.ApiKeys.Hash(newKey)));
+        var newKey = ApiKeys.NewTenantKey(id);
+        Assert.True(await app.Grains.GetGrain<ITenantGrain>(id).ReplaceApiKeyAsync(ApiKeys.Hash(newKey)));
 
         // Verified here within the last second: still accepted, as documented, until the entry expires.
         Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
-        time.Advance(BetterData.Grains.Hosting.Auth.VerifiedApiKeys.Ttl);
+        time.Advance(VerifiedApiKeys.Ttl);
         Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync($"/api/tenants/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.WithKey(newKey).GetAsync($"/api/tenants/{id}")).StatusCode);
     }
@@ -205,15 +207,15 @@ public sealed class TenantApiTests
     [Fact]
     public void VerifiedKeys_KeepAKeyForTheTtl_ButNotAVerificationAForgetOverlapped()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-        var keys = new BetterData.Grains.Hosting.Auth.VerifiedApiKeys(time);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var keys = new VerifiedApiKeys(time);
         byte[] key = [1, 2, 3], other = [1, 2, 4];
 
         keys.Remember("acme", key, keys.Begin());
         Assert.True(keys.IsVerified("acme", key));
         Assert.False(keys.IsVerified("acme", other));
         Assert.False(keys.IsVerified("other-tenant", key));
-        time.Advance(BetterData.Grains.Hosting.Auth.VerifiedApiKeys.Ttl - TimeSpan.FromTicks(1));
+        time.Advance(VerifiedApiKeys.Ttl - TimeSpan.FromTicks(1));
         Assert.True(keys.IsVerified("acme", key));
         time.Advance(TimeSpan.FromTicks(1));
         Assert.False(keys.IsVerified("acme", key));
